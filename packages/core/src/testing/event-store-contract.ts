@@ -1,0 +1,199 @@
+/* The one contract every EventStore adapter passes (ARCHITECTURE.md: "One contract test suite per port"). */
+import { randomUUID } from 'node:crypto';
+import { isLeft, isRight } from 'fp-ts/Either';
+import type { Either } from 'fp-ts/Either';
+import type { EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from '../ports/event-store';
+import type { Clock } from '../ports/clock';
+import { fixedClock } from '../ports/clock';
+import { verifyChain } from '../integrity/verify';
+
+export interface EventStoreHarness {
+  /** A new, empty store recording times from `clock`. */
+  open(clock: Clock): Promise<EventStore>;
+  /** Called once after the suite. */
+  teardown?(): Promise<void>;
+}
+
+export const anEvent = (type = 'Noted', data: EventToAppend['data'] = { n: 1 }, eventId = randomUUID()): EventToAppend => ({
+  eventId,
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: {
+    actor: { id: 'u-1', role: 'sales_rep', department: 'sales', name: '张三' },
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    correlationId: 'c-1',
+    causationId: 'c-1',
+  },
+});
+
+const ok = <A>(e: Either<unknown, A>): A => {
+  if (isLeft(e)) throw new Error('expected Right, got ' + JSON.stringify(e.left, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  return e.right;
+};
+
+const collect = async (it: AsyncIterable<RecordedEvent>, n: number, ctrl: AbortController) => {
+  const out: RecordedEvent[] = [];
+  for await (const e of it) {
+    out.push(e);
+    if (out.length >= n) break;
+  }
+  ctrl.abort();
+  return out;
+};
+
+export const eventStoreContract = (adapter: string, harness: EventStoreHarness): void => {
+  describe(`EventStore contract: ${adapter}`, () => {
+    const clock = fixedClock('2026-03-01T08:00:00.000Z');
+    let store: EventStore;
+    const stream = () => `archive-${randomUUID()}`;
+
+    beforeEach(async () => {
+      clock.set('2026-03-01T08:00:00.000Z');
+      store = await harness.open(clock);
+    });
+    afterEach(async () => store.close());
+    afterAll(async () => harness.teardown?.());
+
+    it('appends to a new stream with no_stream and reads it back exactly, sealed in a verifying chain', async () => {
+      const s = stream();
+      const events = [anEvent('A', { name: '上海某某有限公司', amount: 12, nested: { ok: true, none: null, list: [1, 'two'] } }), anEvent('B')];
+      const res = ok(await store.append(s, events, 'no_stream'));
+      expect(res.nextRevision).toBe(1n);
+      expect(res.events.map((e) => e.revision)).toEqual([0n, 1n]);
+      const read = await store.readStream(s);
+      expect(read).toHaveLength(2);
+      expect(read[0]!.data).toEqual(events[0]!.data);
+      expect(read[0]!.metadata).toEqual(events[0]!.metadata);
+      expect(read[0]!.eventId).toBe(events[0]!.eventId);
+      expect(read[1]!.position).toBeGreaterThan(read[0]!.position);
+      expect(read[1]!.prevHash).toBe(read[0]!.hash);
+      expect(read[0]!.recordedAt).toBe('2026-03-01T08:00:00.000Z');
+      expect(res.position).toBe(read[1]!.position);
+      expect(isRight(verifyChain(s, read))).toBe(true);
+      expect(read).toEqual(res.events);
+    });
+
+    it.each<[string, ExpectedRevision, boolean]>([
+      ['no_stream on an existing stream', 'no_stream', false],
+      ['stream_exists on an existing stream', 'stream_exists', true],
+      ['any on an existing stream', 'any', true],
+      ['the exact current revision', 0n, true],
+      ['a stale revision', 1n, false],
+    ])('expected revision: %s', async (_title, expected, succeeds) => {
+      const s = stream();
+      ok(await store.append(s, [anEvent()], 'no_stream'));
+      const res = await store.append(s, [anEvent()], expected);
+      expect(isRight(res)).toBe(succeeds);
+      if (isLeft(res)) {
+        expect(res.left).toEqual({ _tag: 'ConcurrencyConflict', streamId: s, expected, actual: 0n });
+        expect(await store.readStream(s)).toHaveLength(1);
+      }
+    });
+
+    it('stream_exists and an exact revision on a missing stream are conflicts with actual -1', async () => {
+      const s = stream();
+      for (const expected of ['stream_exists', 0n] as const) {
+        const res = await store.append(s, [anEvent()], expected);
+        expect(isLeft(res) && res.left.actual).toBe(-1n);
+      }
+      expect(await store.readStream(s)).toEqual([]);
+    });
+
+    it('a retried append (same event ids) writes nothing new and answers the first result', async () => {
+      const s = stream();
+      const events = [anEvent(), anEvent()];
+      const first = ok(await store.append(s, events, 'no_stream'));
+      const again = ok(await store.append(s, events, 'no_stream'));
+      expect(again.nextRevision).toBe(first.nextRevision);
+      expect(again.position).toBe(first.position);
+      expect(await store.readStream(s)).toHaveLength(2);
+    });
+
+    it('reads a stream between revisions and up to a recorded time', async () => {
+      const s = stream();
+      ok(await store.append(s, [anEvent('A'), anEvent('B')], 'no_stream'));
+      clock.set('2026-03-02T08:00:00.000Z');
+      ok(await store.append(s, [anEvent('C')], 1n));
+      expect((await store.readStream(s, { fromRevision: 1n })).map((e) => e.type)).toEqual(['B', 'C']);
+      expect((await store.readStream(s, { toRevision: 1n })).map((e) => e.type)).toEqual(['A', 'B']);
+      expect((await store.readStream(s, { until: '2026-03-01T23:59:59.999Z' })).map((e) => e.type)).toEqual(['A', 'B']);
+      expect(await store.readStream(stream())).toEqual([]);
+    });
+
+    it('reads the global log in position order, after a position, with stream-prefix and type filters', async () => {
+      const start = await store.headPosition();
+      const a = `archive-${randomUUID()}`;
+      const r = `reads-${randomUUID()}`;
+      ok(await store.append(a, [anEvent('ArchiveCreated'), anEvent('ContactLogged')], 'no_stream'));
+      ok(await store.append(r, [anEvent('ArchiveRead')], 'any'));
+      ok(await store.append(a, [anEvent('TierChanged')], 1n));
+      const all = await store.readAll({ after: start });
+      expect(all.map((e) => e.type)).toEqual(['ArchiveCreated', 'ContactLogged', 'ArchiveRead', 'TierChanged']);
+      for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
+      expect((await store.readAll({ after: all[1]!.position })).map((e) => e.type)).toEqual(['ArchiveRead', 'TierChanged']);
+      expect((await store.readAll({ after: start, limit: 2 })).map((e) => e.type)).toEqual(['ArchiveCreated', 'ContactLogged']);
+      expect((await store.readAll({ after: start, streamPrefix: 'reads-' })).map((e) => e.streamId)).toEqual([r]);
+      expect((await store.readAll({ after: start, types: ['TierChanged', 'ArchiveCreated'] })).map((e) => e.type)).toEqual([
+        'ArchiveCreated',
+        'TierChanged',
+      ]);
+      expect(await store.headPosition()).toBe(all.at(-1)!.position);
+    });
+
+    it('subscribes from a checkpoint: catch-up, then live, with no gap and no duplicate', async () => {
+      const s = stream();
+      ok(await store.append(s, [anEvent('E0'), anEvent('E1'), anEvent('E2')], 'no_stream'));
+      const [, first] = await store.readStream(s);
+      const ctrl = new AbortController();
+      const got = collect(store.subscribe({ after: first!.position, streamPrefix: s, batchSize: 1, signal: ctrl.signal }), 3, ctrl);
+      ok(await store.append(s, [anEvent('E3')], 2n));
+      ok(await store.append(s, [anEvent('E4')], 3n));
+      expect((await got).map((e) => e.type)).toEqual(['E2', 'E3', 'E4']);
+    }, 20_000);
+
+    it('a subscription ends when its signal aborts', async () => {
+      const ctrl = new AbortController();
+      const seen: RecordedEvent[] = [];
+      const run = (async () => {
+        for await (const e of store.subscribe({ after: await store.headPosition(), signal: ctrl.signal })) seen.push(e);
+      })();
+      setTimeout(() => ctrl.abort(), 50);
+      await run;
+      expect(seen).toEqual([]);
+    });
+
+    it('8 concurrent writers with the same expected revision: exactly one wins each revision, nothing lost or doubled', async () => {
+      const s = stream();
+      ok(await store.append(s, [anEvent()], 'no_stream'));
+      const written: string[] = [];
+      const writer = async (w: number) => {
+        for (let k = 0; k < 5; k++) {
+          for (;;) {
+            const head = (await store.readStream(s)).at(-1)!.revision;
+            const e = anEvent('W', { w, k });
+            const res = await store.append(s, [e], head);
+            if (isRight(res)) {
+              written.push(e.eventId);
+              break;
+            }
+            expect(res.left._tag).toBe('ConcurrencyConflict');
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, (_, w) => writer(w)));
+      const read = await store.readStream(s);
+      expect(read).toHaveLength(41);
+      expect(new Set(read.map((e) => e.eventId)).size).toBe(41);
+      expect(read.slice(1).map((e) => e.eventId).sort()).toEqual([...written].sort());
+      expect(isRight(verifyChain(s, read))).toBe(true);
+    }, 60_000);
+
+    it('lists every stream head with its last revision and hash', async () => {
+      const s = stream();
+      const res = ok(await store.append(s, [anEvent(), anEvent()], 'no_stream'));
+      const head = (await store.streamHeads()).find((h) => h.streamId === s);
+      expect(head).toEqual({ streamId: s, revision: 1n, position: res.position, hash: res.events[1]!.hash });
+    });
+  });
+};

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// The two commands a new user runs: `npm start` and `npm test`.
+// On first use this installs the pinned pnpm into .tools/ (no global install, no corepack),
+// installs the workspace with the frozen lockfile, builds, and then runs the requested job.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const pnpmVersion = require(path.join(root, 'package.json')).packageManager.split('@')[1];
+const toolsDir = path.join(root, '.tools');
+const pnpmBin = path.join(toolsDir, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (res.error) throw res.error;
+  if (res.status !== 0) process.exit(res.status ?? 1);
+}
+
+function pnpm(args, opts) {
+  run(process.execPath, [pnpmBin, ...args], opts);
+}
+
+function ensurePnpm() {
+  if (fs.existsSync(pnpmBin)) return;
+  console.log(`[dossier] installing pnpm ${pnpmVersion} into .tools/ (first use only)`);
+  fs.mkdirSync(toolsDir, { recursive: true });
+  run('npm', ['install', '--prefix', toolsDir, '--no-save', '--no-audit', '--no-fund', `pnpm@${pnpmVersion}`]);
+}
+
+function ensureInstalled() {
+  const marker = path.join(root, 'node_modules', '.modules.yaml');
+  const lock = path.join(root, 'pnpm-lock.yaml');
+  const stamp = path.join(root, 'node_modules', '.dossier-installed');
+  const fresh =
+    fs.existsSync(marker) &&
+    fs.existsSync(stamp) &&
+    fs.readFileSync(stamp, 'utf8') === fs.readFileSync(lock, 'utf8').length + ':' + fs.statSync(lock).mtimeMs;
+  if (fresh) return;
+  console.log('[dossier] installing dependencies with pnpm (first use; better-sqlite3 compiles from source)');
+  pnpm(['install', '--frozen-lockfile']);
+  fs.writeFileSync(stamp, fs.readFileSync(lock, 'utf8').length + ':' + fs.statSync(lock).mtimeMs);
+}
+
+const job = process.argv[2];
+const rest = process.argv.slice(3);
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+ensurePnpm();
+ensureInstalled();
+if (job === 'start') {
+  pnpm(['run', 'build'], { env });
+  pnpm(['run', 'main', ...(rest.length ? ['--', ...rest] : [])], { env });
+} else if (job === 'test') {
+  pnpm(['run', 'lint'], { env });
+  pnpm(['run', 'typecheck'], { env });
+  pnpm(['run', 'test:unit'], { env });
+} else {
+  console.error('usage: node scripts/bootstrap.js start|test');
+  process.exit(2);
+}
