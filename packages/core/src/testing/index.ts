@@ -1,2 +1,3 @@
 export * from './event-store-contract';
 export * from './key-store-contract';
+export * from './fixtures';

@@ -1,0 +1,43 @@
+import type { Either } from 'fp-ts/Either';
+import { chain, left, map, mapLeft } from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import { pipe } from 'fp-ts/function';
+import type { Json } from '../ports/event-store';
+import { toJson } from '../integrity/canonical-json';
+import type { ArchiveEvent } from './archive-events';
+import { eventCodecs, isEventType } from './archive-events';
+import { currentVersion, upcast } from './upcasters';
+import { toValidationError } from './validation';
+
+export interface DecodeError {
+  readonly _tag: 'DecodeError';
+  readonly message: string;
+}
+
+/** The stored form of a domain event at the current schema version. */
+export const encodeEvent = (event: ArchiveEvent): { type: string; schemaVersion: number; data: Json } => ({
+  type: event.type,
+  schemaVersion: currentVersion(event.type),
+  data: toJson((eventCodecs[event.type] as { encode(a: unknown): unknown }).encode(event.data)),
+});
+
+/** Stored form (any known version) → current domain event, through the upcaster chain and the codec. */
+export const decodeEvent = (stored: {
+  type: string;
+  schemaVersion: number;
+  data: Json;
+}): Either<DecodeError, ArchiveEvent> => {
+  const { type } = stored;
+  if (!isEventType(type)) return left({ _tag: 'DecodeError', message: `unknown event type ${type}` });
+  return pipe(
+    upcast(type, stored.schemaVersion, stored.data),
+    mapLeft((e): DecodeError => ({ _tag: 'DecodeError', message: e.message })),
+    chain((data) =>
+      pipe(
+        (eventCodecs[type] as t.Mixed).decode(data),
+        mapLeft((errs): DecodeError => ({ _tag: 'DecodeError', message: toValidationError(errs, type).message })),
+      ),
+    ),
+    map((data) => ({ type, data }) as ArchiveEvent),
+  );
+};

@@ -1,0 +1,97 @@
+import * as t from 'io-ts';
+
+/** ISO-8601 instant in UTC with milliseconds optional, e.g. 2026-03-01T08:00:00.000Z. */
+export interface IsoDateTimeBrand {
+  readonly IsoDateTime: unique symbol;
+}
+export const IsoDateTime = t.brand(
+  t.string,
+  (s): s is t.Branded<string, IsoDateTimeBrand> =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'IsoDateTime',
+);
+export type IsoDateTime = t.TypeOf<typeof IsoDateTime>;
+
+/** A calendar date, e.g. 2026-03-01. */
+export interface IsoDateBrand {
+  readonly IsoDate: unique symbol;
+}
+export const IsoDate = t.brand(
+  t.string,
+  (s): s is t.Branded<string, IsoDateBrand> => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
+  'IsoDate',
+);
+export type IsoDate = t.TypeOf<typeof IsoDate>;
+
+export interface NonEmptyBrand {
+  readonly NonEmpty: unique symbol;
+}
+export const NonEmpty = t.brand(
+  t.string,
+  (s): s is t.Branded<string, NonEmptyBrand> => s.trim().length > 0 && s.length <= 4000,
+  'NonEmpty',
+);
+export type NonEmpty = t.TypeOf<typeof NonEmpty>;
+
+export interface MinorUnitsBrand {
+  readonly MinorUnits: unique symbol;
+}
+/** An amount in integer minor units (fen for CNY). */
+export const MinorUnits = t.brand(
+  t.number,
+  (n): n is t.Branded<number, MinorUnitsBrand> => Number.isSafeInteger(n),
+  'MinorUnits',
+);
+
+export const Currency = t.keyof({ CNY: null, USD: null, EUR: null, HKD: null, JPY: null, GBP: null });
+
+/** Money: integer minor units and a currency (DOMAIN.md §1, transactions). */
+export const Money = t.exact(t.type({ minor: MinorUnits, currency: Currency }), 'Money');
+export type Money = t.TypeOf<typeof Money>;
+
+/** 客户等级 */
+export const Tier = t.keyof({ A: null, B: null, C: null }, 'Tier');
+export type Tier = t.TypeOf<typeof Tier>;
+
+/** 密级: internal 内部 / confidential 秘密 / secret 机密 */
+export const SecrecyLevel = t.keyof({ internal: null, confidential: null, secret: null }, 'SecrecyLevel');
+export type SecrecyLevel = t.TypeOf<typeof SecrecyLevel>;
+
+/** The roles of DOMAIN.md §6. */
+export const Role = t.keyof(
+  {
+    sales_rep: null, // 业务员
+    sales_manager: null, // 销售经理
+    marketing_manager: null, // 市场营销经理
+    marketing_director: null, // 营销总监
+    customer_service: null, // 客户服务部 (the archive keeper)
+    department_head: null, // 部门负责人
+    auditor: null,
+    other_department: null, // 其他部门人员
+    system: null, // the worker
+  },
+  'Role',
+);
+export type Role = t.TypeOf<typeof Role>;
+
+export const Actor = t.intersection(
+  [t.type({ id: NonEmpty, role: Role, department: t.string }), t.partial({ name: t.string })],
+  'Actor',
+);
+export type Actor = t.TypeOf<typeof Actor>;
+
+/** A staff member as an archive refers to them. */
+export const StaffRef = t.exact(
+  t.intersection([t.type({ id: NonEmpty }), t.partial({ name: t.string, department: t.string })]),
+  'StaffRef',
+);
+export type StaffRef = t.TypeOf<typeof StaffRef>;
+
+export const ContactChannel = t.keyof({ phone: null, visit: null, other: null }, 'ContactChannel');
+export type ContactChannel = t.TypeOf<typeof ContactChannel>;
+
+/** What a personal value reads as once its archive's key is destroyed (DOMAIN.md §7). */
+export const RedactedValue = t.type({ $redacted: t.literal('destroyed') }, 'Redacted');
+
+/** A personal-information slot: the value, or the destroyed marker once its key is gone. */
+export const Personal = <C extends t.Mixed>(codec: C) => t.union([codec, RedactedValue], `Personal<${codec.name}>`);

@@ -1,0 +1,66 @@
+import type { Either } from 'fp-ts/Either';
+import { left, right } from 'fp-ts/Either';
+import type { ArchiveEvent } from '../events/archive-events';
+import { archiveStream } from '../events/read-events';
+import type { DecodeError } from '../events/serialization';
+import { decodeEvent } from '../events/serialization';
+import type { EventStore, ReadStreamOptions, RecordedEvent } from '../ports/event-store';
+import type { KeyStore } from '../ports/key-store';
+import { openPersonal, openerFor } from '../privacy/personal-fields';
+import { evolve } from '../archive/evolve';
+import type { ArchiveState } from '../archive/state';
+import { initialState } from '../archive/state';
+
+/** A stored event with its decoded, decrypted (or redacted) domain event. */
+export interface LoadedEvent {
+  readonly recorded: RecordedEvent;
+  readonly event: ArchiveEvent;
+}
+
+export interface LoadedArchive {
+  readonly state: ArchiveState;
+  /** -1n when the stream does not exist. */
+  readonly revision: bigint;
+  readonly events: readonly LoadedEvent[];
+}
+
+/** Decode one recorded event: personal values opened with the key, or marked destroyed without it. */
+export const decodeRecorded = (
+  recorded: RecordedEvent,
+  key: Uint8Array | undefined,
+  archiveId: string,
+): Either<DecodeError, LoadedEvent> => {
+  let data;
+  try {
+    data = openPersonal(recorded.data, key ? openerFor(key, archiveId) : undefined);
+  } catch (e) {
+    return left({
+      _tag: 'DecodeError',
+      message: `${recorded.streamId}@${recorded.revision} (position ${recorded.position}): personal data does not decrypt: ${(e as Error).message}`,
+    });
+  }
+  const decoded = decodeEvent({ type: recorded.type, schemaVersion: recorded.schemaVersion, data });
+  if (decoded._tag === 'Left')
+    return left({ _tag: 'DecodeError', message: `${recorded.streamId}@${recorded.revision} (position ${recorded.position}): ${decoded.left.message}` });
+  return right({ recorded, event: decoded.right });
+};
+
+/** Load an archive's state by replaying its stream (optionally only up to a revision or a time: as-of). */
+export const loadArchive = async (
+  store: EventStore,
+  keys: KeyStore,
+  archiveId: string,
+  options?: ReadStreamOptions,
+): Promise<Either<DecodeError, LoadedArchive>> => {
+  const recorded = await store.readStream(archiveStream(archiveId), options);
+  const key = recorded.length > 0 ? await keys.get(archiveId) : undefined;
+  let state: ArchiveState = initialState;
+  const events: LoadedEvent[] = [];
+  for (const r of recorded) {
+    const d = decodeRecorded(r, key, archiveId);
+    if (d._tag === 'Left') return d;
+    events.push(d.right);
+    state = evolve(state, d.right.event);
+  }
+  return right({ state, revision: recorded.at(-1)?.revision ?? -1n, events });
+};

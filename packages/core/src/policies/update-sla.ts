@@ -1,0 +1,40 @@
+import type { PolicyConfig } from './config';
+import { addDays, localDate, zonedInstant } from './time-zone';
+
+export type SlaState = 'on_time' | 'warned' | 'breached' | 'resolved_on_time' | 'resolved_late';
+
+export interface SlaDeadlines {
+  /** From here the receipt is warned (1 day by default). */
+  readonly warnAt: string;
+  /** From here the receipt is breached (2 days by default). */
+  readonly breachAt: string;
+}
+
+/**
+ * 000 §七.2 / DOMAIN.md §3: "updated within 1 day, at most 2 days" after the information was received.
+ * Calendar days in the company time zone: the clock starts at `receivedAt`, and the same wall-clock time
+ * n calendar days later is the deadline (so a DST shift, where a zone has one, does not move it).
+ */
+export const slaDeadlines = (config: PolicyConfig, receivedAt: string): SlaDeadlines => {
+  const tz = config.timeZone;
+  const day = localDate(receivedAt, tz);
+  const wall = new Date(receivedAt);
+  const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(wall);
+  const at = (days: number) => {
+    const base = zonedInstant(addDays(day, days), hhmm, tz);
+    return new Date(base.getTime() + (wall.getTime() % 60000)).toISOString();
+  };
+  return { warnAt: at(config.updateSla.warnAfterDays), breachAt: at(config.updateSla.breachAfterDays) };
+};
+
+/** The deadline state of one receipt at `now` (the SLA board's column). */
+export const slaState = (
+  config: PolicyConfig,
+  receipt: { receivedAt: string; resolvedAt?: string },
+  now: Date | string,
+): SlaState => {
+  const { warnAt, breachAt } = slaDeadlines(config, receipt.receivedAt);
+  if (receipt.resolvedAt) return receipt.resolvedAt < breachAt ? 'resolved_on_time' : 'resolved_late';
+  const t = new Date(now).toISOString();
+  return t >= breachAt ? 'breached' : t >= warnAt ? 'warned' : 'on_time';
+};
