@@ -23,7 +23,17 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['node:fs*', 'fs', 'node:net', 'node:http*', 'node:child_process', '@nestjs/*', 'pg', 'better-sqlite3', '@dossier/*'],
+              group: [
+                'node:fs*',
+                'fs',
+                'node:net',
+                'node:http*',
+                'node:child_process',
+                '@nestjs/*',
+                'pg',
+                'better-sqlite3',
+                '@dossier/*',
+              ],
               message: 'packages/core is pure: no I/O, no framework, no other Dossier package.',
             },
           ],
@@ -33,7 +43,15 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -26,7 +26,15 @@ function ensurePnpm() {
   if (fs.existsSync(pnpmBin)) return;
   console.log(`[dossier] installing pnpm ${pnpmVersion} into .tools/ (first use only)`);
   fs.mkdirSync(toolsDir, { recursive: true });
-  run('npm', ['install', '--prefix', toolsDir, '--no-save', '--no-audit', '--no-fund', `pnpm@${pnpmVersion}`]);
+  run('npm', [
+    'install',
+    '--prefix',
+    toolsDir,
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    `pnpm@${pnpmVersion}`,
+  ]);
 }
 
 function ensureInstalled() {

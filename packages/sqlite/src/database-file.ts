@@ -1,5 +1,6 @@
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { DossierDatabaseRefused } from './errors';
 import { APPLICATION_ID, SCHEMA_VERSION, applyMigrations, readSchemaVersion, schemaObjects } from './schema';
@@ -70,7 +71,8 @@ const notSqlite = (path: string, detail: string) =>
 /**
  * Look at an existing file without writing a byte to it: the header first, then the schema through a
  * read-only connection. A writable connection could roll back someone else's hot journal or checkpoint
- * their WAL on close, so nothing writable touches a file before it has passed.
+ * their WAL on close, so nothing writable touches a file before it has passed. Without a -wal file beside
+ * it (no connection has it open) the file is read as immutable, so not even a -shm file is created.
  */
 const inspectExisting = (path: string): void => {
   const header = readHeader(path);
@@ -87,7 +89,8 @@ const inspectExisting = (path: string): void => {
     );
   let readonly: Database.Database | undefined;
   try {
-    readonly = new Database(path, { readonly: true, fileMustExist: true });
+    const location = existsSync(`${path}-wal`) ? path : `${pathToFileURL(resolve(path)).href}?immutable=1`;
+    readonly = new Database(location, { readonly: true, fileMustExist: true });
     checkSchema(readonly, path);
   } catch (e) {
     if (e instanceof DossierDatabaseRefused) throw e;
@@ -114,14 +117,15 @@ export const openDatabaseFile = ({
   }
   const db = new Database(path, { timeout: busyTimeoutMs });
   try {
-    db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('secure_delete = ON');
     db.exec('BEGIN IMMEDIATE');
-    // checked again under the write lock: another process may have created or upgraded the file meanwhile
+    // checked again under the write lock, before anything is written: another process may have created or
+    // upgraded the file since it was inspected
     const version = checkSchema(db, path);
     if (version < SCHEMA_VERSION) applyMigrations(db, version);
     db.exec('COMMIT');
+    db.pragma('journal_mode = WAL');
     return db;
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');

@@ -48,7 +48,11 @@ export const commandCodecs = {
     receivedAt: IsoDateTime,
   }),
   // 更新
-  UpdateArchive: command('UpdateArchive', { changes: ProfilePatch, reason: NonEmpty }, { resolves: t.array(NonEmpty) }),
+  UpdateArchive: command(
+    'UpdateArchive',
+    { changes: ProfilePatch, reason: NonEmpty },
+    { resolves: t.array(NonEmpty) },
+  ),
   LogContact: command(
     'LogContact',
     { contactId: NonEmpty, channel: ContactChannel, contactedAt: IsoDateTime, withWhom: NonEmpty },
@@ -67,7 +71,11 @@ export const commandCodecs = {
     { place: t.string, notes: t.string },
   ),
   // 升降级
-  ChangeTier: command('ChangeTier', { to: Tier, reason: NonEmpty }, { evidence: t.string, proposalId: t.string }),
+  ChangeTier: command(
+    'ChangeTier',
+    { to: Tier, reason: NonEmpty },
+    { evidence: t.string, proposalId: t.string },
+  ),
   // 借阅
   RequestBorrow: command('RequestBorrow', { borrowingId: NonEmpty, purpose: NonEmpty }),
   ApproveBorrow: command('ApproveBorrow', { borrowingId: NonEmpty }),
@@ -79,11 +87,19 @@ export const commandCodecs = {
     { notes: t.string },
   ),
   // 对外提供
-  RequestDisclosure: command('RequestDisclosure', { disclosureId: NonEmpty, recipient: NonEmpty, purpose: NonEmpty }),
+  RequestDisclosure: command('RequestDisclosure', {
+    disclosureId: NonEmpty,
+    recipient: NonEmpty,
+    purpose: NonEmpty,
+  }),
   ApproveDisclosure: command('ApproveDisclosure', { disclosureId: NonEmpty }),
   DiscloseArchive: command('DiscloseArchive', { disclosureId: NonEmpty }),
   // 移交
-  ChangeCustodian: command('ChangeCustodian', { to: StaffRef, reason: NonEmpty, signedOffBy: t.array(ApproverRef) }),
+  ChangeCustodian: command('ChangeCustodian', {
+    to: StaffRef,
+    reason: NonEmpty,
+    signedOffBy: t.array(ApproverRef),
+  }),
   // 密级
   ChangeSecrecyLevel: command('ChangeSecrecyLevel', { to: SecrecyLevel, reason: NonEmpty }),
   // 冻结
@@ -118,12 +134,18 @@ export type CommandOf<K extends CommandType> = Extract<ArchiveCommand, { type: K
 export const ArchiveCommandCodec = new t.Type<ArchiveCommand, unknown, unknown>(
   'ArchiveCommand',
   (u): u is ArchiveCommand =>
-    typeof u === 'object' && u !== null && (commandCodecs as Record<string, t.Mixed>)[(u as { type: string }).type]?.is(u) === true,
+    typeof u === 'object' &&
+    u !== null &&
+    (commandCodecs as Record<string, t.Mixed>)[(u as { type: string }).type]?.is(u) === true,
   (u, c) => {
     const type = typeof u === 'object' && u !== null ? (u as { type?: unknown }).type : undefined;
     const codec = typeof type === 'string' ? (commandCodecs as Record<string, t.Mixed>)[type] : undefined;
     if (!codec)
-      return t.failure(u, [...c, { key: 'type', type: t.string, actual: type }], `must be one of ${Object.keys(commandCodecs).join(', ')}`);
+      return t.failure(
+        u,
+        [...c, { key: 'type', type: t.string, actual: type }],
+        `must be one of ${Object.keys(commandCodecs).join(', ')}`,
+      );
     return codec.validate(u, c) as t.Validation<ArchiveCommand>;
   },
   (a) => (commandCodecs[a.type] as t.Mixed).encode(a),

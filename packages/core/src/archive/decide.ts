@@ -36,12 +36,21 @@ export const makeArchiveDecider = (config: PolicyConfig = defaultPolicyConfig): 
     if (c.type === 'CreateArchive')
       return state.status === 'none'
         ? create(c)
-        : reject('archive.exists', 'DOMAIN.md §2 (建档)', `archive ${c.archiveId} exists already: creation only of a new stream`);
-    if (state.status === 'none') return reject('archive.not-found', 'DOMAIN.md §2', `archive ${c.archiveId} does not exist`);
+        : reject(
+            'archive.exists',
+            'DOMAIN.md §2 (建档)',
+            `archive ${c.archiveId} exists already: creation only of a new stream`,
+          );
+    if (state.status === 'none')
+      return reject('archive.not-found', 'DOMAIN.md §2', `archive ${c.archiveId} does not exist`);
     if (state.status === 'destroyed') {
       // a finding on a destroyed archive is moot, not an error
       if (c.type === 'RecordFinding') return right([]);
-      return reject('archive.destroyed', 'DOMAIN.md §7 (销毁)', 'the archive was destroyed: nothing but reads remain');
+      return reject(
+        'archive.destroyed',
+        'DOMAIN.md §7 (销毁)',
+        'the archive was destroyed: nothing but reads remain',
+      );
     }
     switch (c.type) {
       case 'RecordInformation':
@@ -86,7 +95,11 @@ export const makeArchiveDecider = (config: PolicyConfig = defaultPolicyConfig): 
         return executeDestruction(c, state);
       case 'RecordFinding':
         if (c.actor.role !== 'system')
-          return forbid('finding.system-only', 'DOMAIN.md §2 (worker findings)', 'findings are recorded by the worker');
+          return forbid(
+            'finding.system-only',
+            'DOMAIN.md §2 (worker findings)',
+            'findings are recorded by the worker',
+          );
         return recordFinding(c, state, config);
     }
   },

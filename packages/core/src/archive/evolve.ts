@@ -55,7 +55,10 @@ export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState =
     case 'InformationReceived':
       return onOpen(state, (d) => ({
         ...d,
-        receipts: { ...d.receipts, [event.data.receiptId]: { receivedAt: event.data.receivedAt, warned: false, breached: false } },
+        receipts: {
+          ...d.receipts,
+          [event.data.receiptId]: { receivedAt: event.data.receivedAt, warned: false, breached: false },
+        },
       }));
     case 'ArchiveUpdated':
       return onOpen(state, (d) => {
@@ -137,7 +140,9 @@ export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState =
         const x = d.disclosures[event.data.disclosureId];
         if (!x) return d;
         const next =
-          event.type === 'DisclosureApproved' ? { ...x, approvals: [...x.approvals, event.data.approver] } : { ...x, disclosed: true };
+          event.type === 'DisclosureApproved'
+            ? { ...x, approvals: [...x.approvals, event.data.approver] }
+            : { ...x, disclosed: true };
         return { ...d, disclosures: { ...d.disclosures, [event.data.disclosureId]: next } };
       });
     case 'CustodianChanged':
@@ -167,7 +172,9 @@ export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState =
         },
       }));
     case 'DestructionApproved':
-      return onOpen(state, (d) => (d.destruction ? { ...d, destruction: { ...d.destruction, approvedBy: event.data.approvedBy } } : d));
+      return onOpen(state, (d) =>
+        d.destruction ? { ...d, destruction: { ...d.destruction, approvedBy: event.data.approvedBy } } : d,
+      );
     case 'ArchiveDestroyed':
       if (state.status !== 'open') return state;
       return {
@@ -183,7 +190,8 @@ export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState =
         const r = d.receipts[event.data.receiptId];
         const findings = { ...d.findings, [findingKey(event)]: true as const };
         if (!r) return { ...d, findings };
-        const next = event.type === 'UpdateSlaWarned' ? { ...r, warned: true } : { ...r, warned: true, breached: true };
+        const next =
+          event.type === 'UpdateSlaWarned' ? { ...r, warned: true } : { ...r, warned: true, breached: true };
         return { ...d, findings, receipts: { ...d.receipts, [event.data.receiptId]: next } };
       });
     case 'ContactDue':

@@ -65,7 +65,11 @@ export interface ArchiveData {
   readonly profile: Profile;
   readonly receipts: Readonly<Record<string, Receipt>>;
   readonly lastContact: { readonly phone?: string; readonly visit?: string };
-  readonly transactions: readonly { readonly at: string; readonly minor: number; readonly currency: string }[];
+  readonly transactions: readonly {
+    readonly at: string;
+    readonly minor: number;
+    readonly currency: string;
+  }[];
   /** An agreement was reached once: a transaction, or the customer was ever active (合作). */
   readonly agreementReached: boolean;
   readonly borrowings: Readonly<Record<string, Borrowing>>;

@@ -60,7 +60,13 @@ export const eventCodecs = {
   }),
   ContactLogged: struct(
     'ContactLogged',
-    { contactId: NonEmpty, channel: ContactChannel, at: IsoDateTime, withWhom: Personal(t.string), by: StaffRef },
+    {
+      contactId: NonEmpty,
+      channel: ContactChannel,
+      at: IsoDateTime,
+      withWhom: Personal(t.string),
+      by: StaffRef,
+    },
     { byRole: Role, summary: t.string },
   ),
   TransactionRecorded: struct(
@@ -89,7 +95,11 @@ export const eventCodecs = {
     requestedAt: IsoDateTime,
   }),
   BorrowApproved: struct('BorrowApproved', { borrowingId: NonEmpty, approver: ApproverRef }),
-  BorrowRejected: struct('BorrowRejected', { borrowingId: NonEmpty, rejectedBy: ApproverRef, reason: NonEmpty }),
+  BorrowRejected: struct('BorrowRejected', {
+    borrowingId: NonEmpty,
+    rejectedBy: ApproverRef,
+    reason: NonEmpty,
+  }),
   ArchiveLent: struct('ArchiveLent', {
     borrowingId: NonEmpty,
     lentAt: IsoDateTime,
@@ -115,7 +125,11 @@ export const eventCodecs = {
     purpose: NonEmpty,
   }),
   DisclosureApproved: struct('DisclosureApproved', { disclosureId: NonEmpty, approver: ApproverRef }),
-  ArchiveDisclosed: struct('ArchiveDisclosed', { disclosureId: NonEmpty, disclosedBy: StaffRef, at: IsoDateTime }),
+  ArchiveDisclosed: struct('ArchiveDisclosed', {
+    disclosureId: NonEmpty,
+    disclosedBy: StaffRef,
+    at: IsoDateTime,
+  }),
   // 移交
   CustodianChanged: struct('CustodianChanged', {
     from: StaffRef,
@@ -124,7 +138,11 @@ export const eventCodecs = {
     signedOffBy: t.array(ApproverRef),
   }),
   // 密级
-  SecrecyLevelChanged: struct('SecrecyLevelChanged', { from: SecrecyLevel, to: SecrecyLevel, reason: NonEmpty }),
+  SecrecyLevelChanged: struct('SecrecyLevelChanged', {
+    from: SecrecyLevel,
+    to: SecrecyLevel,
+    reason: NonEmpty,
+  }),
   // 冻结
   HoldPlaced: struct('HoldPlaced', {
     holdId: NonEmpty,
@@ -165,10 +183,26 @@ export const eventCodecs = {
     { retentionUntil: IsoDate },
   ),
   // worker findings
-  UpdateSlaWarned: struct('UpdateSlaWarned', { receiptId: NonEmpty, receivedAt: IsoDateTime, deadline: IsoDateTime }),
-  UpdateSlaBreached: struct('UpdateSlaBreached', { receiptId: NonEmpty, receivedAt: IsoDateTime, deadline: IsoDateTime }),
-  ContactDue: struct('ContactDue', { channel: t.keyof({ phone: null, visit: null }), dueOn: IsoDate, tier: Tier }),
-  ContactOverdue: struct('ContactOverdue', { channel: t.keyof({ phone: null, visit: null }), dueOn: IsoDate, tier: Tier }),
+  UpdateSlaWarned: struct('UpdateSlaWarned', {
+    receiptId: NonEmpty,
+    receivedAt: IsoDateTime,
+    deadline: IsoDateTime,
+  }),
+  UpdateSlaBreached: struct('UpdateSlaBreached', {
+    receiptId: NonEmpty,
+    receivedAt: IsoDateTime,
+    deadline: IsoDateTime,
+  }),
+  ContactDue: struct('ContactDue', {
+    channel: t.keyof({ phone: null, visit: null }),
+    dueOn: IsoDate,
+    tier: Tier,
+  }),
+  ContactOverdue: struct('ContactOverdue', {
+    channel: t.keyof({ phone: null, visit: null }),
+    dueOn: IsoDate,
+    tier: Tier,
+  }),
   ReturnOverdue: struct('ReturnOverdue', { borrowingId: NonEmpty, dueAt: IsoDateTime }),
   ReviewDue: struct('ReviewDue', { kind: t.keyof({ yearly_full: null, tier_review: null }), dueOn: IsoDate }),
   TierChangeProposed: struct(
@@ -195,7 +229,8 @@ export type ArchiveEvent = {
 
 export type EventOf<K extends EventType> = Extract<ArchiveEvent, { type: K }>;
 
-export const isEventType = (s: string): s is EventType => Object.prototype.hasOwnProperty.call(eventCodecs, s);
+export const isEventType = (s: string): s is EventType =>
+  Object.prototype.hasOwnProperty.call(eventCodecs, s);
 
 /** The findings the worker appends (DOMAIN.md §2, last row). */
 export const findingTypes = [

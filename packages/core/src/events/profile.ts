@@ -6,11 +6,20 @@ import { IsoDate, Money, NonEmpty, Personal } from './values';
 
 /** 公司性质 */
 export const Nature = t.keyof(
-  { listed: null, private_limited: null, sino_foreign_jv: null, wholly_foreign_owned: null, state_owned: null },
+  {
+    listed: null,
+    private_limited: null,
+    sino_foreign_jv: null,
+    wholly_foreign_owned: null,
+    state_owned: null,
+  },
   'Nature',
 );
 /** 同业地位 */
-export const Standing = t.keyof({ leader: null, influential: null, medium: null, small: null, other: null }, 'Standing');
+export const Standing = t.keyof(
+  { leader: null, influential: null, medium: null, small: null, other: null },
+  'Standing',
+);
 /** 客户来源: the eight channels of 000 §三.1 */
 export const Source = t.keyof(
   {

@@ -35,7 +35,10 @@ export const decodeEvent = (stored: {
     chain((data) =>
       pipe(
         (eventCodecs[type] as t.Mixed).decode(data),
-        mapLeft((errs): DecodeError => ({ _tag: 'DecodeError', message: toValidationError(errs, type).message })),
+        mapLeft((errs): DecodeError => ({
+          _tag: 'DecodeError',
+          message: toValidationError(errs, type).message,
+        })),
       ),
     ),
     map((data) => ({ type, data }) as ArchiveEvent),

@@ -31,13 +31,18 @@ export const struct = <R extends t.Props, O extends t.Props = Record<never, neve
     name,
     is,
     (u, c) => {
-      if (typeof u !== 'object' || u === null || Array.isArray(u)) return t.failure(u, c, `${name} must be an object`);
+      if (typeof u !== 'object' || u === null || Array.isArray(u))
+        return t.failure(u, c, `${name} must be an object`);
       const input = u as Record<string, unknown>;
       const errors: t.Errors = [];
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(input)) {
         if (!known.has(k))
-          errors.push({ value: input[k], context: [...c, { key: k, type: t.never, actual: input[k] }], message: UNKNOWN_FIELD });
+          errors.push({
+            value: input[k],
+            context: [...c, { key: k, type: t.never, actual: input[k] }],
+            message: UNKNOWN_FIELD,
+          });
       }
       const check = (k: string, codec: t.Mixed) => {
         const r = codec.validate(input[k], [...c, { key: k, type: codec, actual: input[k] }]);

@@ -94,4 +94,5 @@ export type ContactChannel = t.TypeOf<typeof ContactChannel>;
 export const RedactedValue = t.type({ $redacted: t.literal('destroyed') }, 'Redacted');
 
 /** A personal-information slot: the value, or the destroyed marker once its key is gone. */
-export const Personal = <C extends t.Mixed>(codec: C) => t.union([codec, RedactedValue], `Personal<${codec.name}>`);
+export const Personal = <C extends t.Mixed>(codec: C) =>
+  t.union([codec, RedactedValue], `Personal<${codec.name}>`);

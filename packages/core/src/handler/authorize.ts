@@ -38,11 +38,20 @@ export const accessView = (state: ArchiveState): ArchiveAccessView | undefined =
         tier: state.tier,
         secrecyLevel: state.secrecyLevel,
         custodianId: state.custodian.id,
-        activeBorrowings: activeBorrowings(state).map(([borrowingId, b]) => ({ borrowingId, requesterId: b.requester.id })),
+        activeBorrowings: activeBorrowings(state).map(([borrowingId, b]) => ({
+          borrowingId,
+          requesterId: b.requester.id,
+        })),
       };
 
 /** The access policy (DOMAIN.md §6) applied to a command: undefined when allowed. */
-export const authorizeCommand = (config: PolicyConfig, command: ArchiveCommand, state: ArchiveState): Forbidden | undefined => {
+export const authorizeCommand = (
+  config: PolicyConfig,
+  command: ArchiveCommand,
+  state: ArchiveState,
+): Forbidden | undefined => {
   const d = decideAccess(config, command.actor, actionOf[command.type], accessView(state));
-  return d._tag === 'allow' ? undefined : { _tag: 'Forbidden', code: `access.${d._tag}`, rule: 'DOMAIN.md §6', message: d.rule };
+  return d._tag === 'allow'
+    ? undefined
+    : { _tag: 'Forbidden', code: `access.${d._tag}`, rule: 'DOMAIN.md §6', message: d.rule };
 };

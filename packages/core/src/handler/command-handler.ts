@@ -54,7 +54,8 @@ export interface ExecuteOptions {
 /** Input as callers send it: the command without `issuedAt` (the clock sets it) or with it. */
 export type CommandInput = Omit<ArchiveCommand, 'issuedAt'> & { issuedAt?: string };
 
-const reasonOf = (c: ArchiveCommand): string | undefined => ('reason' in c ? (c.reason as string) : undefined);
+const reasonOf = (c: ArchiveCommand): string | undefined =>
+  'reason' in c ? (c.reason as string) : undefined;
 
 /**
  * Load the stream, decide, append with the expected revision; bounded retry on conflict; idempotent by
@@ -63,7 +64,7 @@ const reasonOf = (c: ArchiveCommand): string | undefined => ('reason' in c ? (c.
 export const commandHandler = (deps: CommandHandlerDeps) => {
   const config = deps.config ?? defaultPolicyConfig;
   const decider: ArchiveDecider = makeArchiveDecider(config);
-  const maxAttempts = deps.maxAttempts ?? 5;
+  const maxAttempts = deps.maxAttempts ?? 10;
 
   const reserveNumber = async (archiveId: string, number: string): Promise<Either<DecideError, void>> => {
     const stream = `number-${number}`;
@@ -72,16 +73,30 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
       type: 'ArchiveNumberReserved',
       schemaVersion: 1,
       data: { archiveId, number },
-      metadata: { actor: { id: 'system', role: 'system', department: '' }, occurredAt: deps.clock.now().toISOString(), correlationId: archiveId, causationId: archiveId },
+      metadata: {
+        actor: { id: 'system', role: 'system', department: '' },
+        occurredAt: deps.clock.now().toISOString(),
+        correlationId: archiveId,
+        causationId: archiveId,
+      },
     };
     const res = await deps.store.append(stream, [ev], 'no_stream');
     if (res._tag === 'Right') return right(undefined);
     const [holder] = await deps.store.readStream(stream);
     if (holder && (holder.data as { archiveId?: string }).archiveId === archiveId) return right(undefined);
-    return left(domainError('archive.number-taken', 'DOMAIN.md §2 (建档)', `archive number ${number} is taken: numbers are unique`));
+    return left(
+      domainError(
+        'archive.number-taken',
+        'DOMAIN.md §2 (建档)',
+        `archive number ${number} is taken: numbers are unique`,
+      ),
+    );
   };
 
-  const execute = async (input: unknown, options: ExecuteOptions = {}): Promise<Either<HandlerError, CommandResult>> => {
+  const execute = async (
+    input: unknown,
+    options: ExecuteOptions = {},
+  ): Promise<Either<HandlerError, CommandResult>> => {
     const withTime =
       typeof input === 'object' && input !== null && !('issuedAt' in input)
         ? { ...input, issuedAt: deps.clock.now().toISOString() }
@@ -100,9 +115,18 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
       const { state, revision, events: history } = loaded.right;
 
       // idempotency: this command id was handled before
-      const earlier = history.filter((e) => e.recorded.metadata.commandId === command.commandId).map((e) => e.recorded);
+      const earlier = history
+        .filter((e) => e.recorded.metadata.commandId === command.commandId)
+        .map((e) => e.recorded);
       if (earlier.length > 0)
-        return right({ archiveId: command.archiveId, revision, position: earlier.at(-1)!.position, events: earlier, replayed: true, state });
+        return right({
+          archiveId: command.archiveId,
+          revision,
+          position: earlier.at(-1)!.position,
+          events: earlier,
+          replayed: true,
+          state,
+        });
 
       if (state.status === 'destroyed' && !(await deps.keys.isDestroyed(command.archiveId)))
         await deps.keys.destroy(command.archiveId); // finish a destruction that crashed before its key went
@@ -110,19 +134,33 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
       const denied = authorizeCommand(config, command, state);
       if (denied) return left(denied);
       if (options.expectedRevision !== undefined && options.expectedRevision !== revision)
-        return left({ _tag: 'ConcurrencyConflict', streamId: stream, expected: options.expectedRevision, actual: revision });
+        return left({
+          _tag: 'ConcurrencyConflict',
+          streamId: stream,
+          expected: options.expectedRevision,
+          actual: revision,
+        });
 
       const decided = decider.decide(command, state);
       if (decided._tag === 'Left') return decided;
       if (decided.right.length === 0)
-        return right({ archiveId: command.archiveId, revision, position: 0n, events: [], replayed: false, state });
+        return right({
+          archiveId: command.archiveId,
+          revision,
+          position: 0n,
+          events: [],
+          replayed: false,
+          state,
+        });
 
       if (command.type === 'CreateArchive') {
         const reserved = await reserveNumber(command.archiveId, command.number!);
         if (reserved._tag === 'Left') return reserved;
       }
 
-      const needsKey = decided.right.some((e) => e.type === 'ArchiveCreated' || e.type === 'ArchiveUpdated' || e.type === 'ContactLogged');
+      const needsKey = decided.right.some(
+        (e) => e.type === 'ArchiveCreated' || e.type === 'ArchiveUpdated' || e.type === 'ContactLogged',
+      );
       const key = needsKey ? await deps.keys.getOrCreate(command.archiveId) : undefined;
       const seal = key ? sealerFor(key, command.archiveId) : undefined;
       const toAppend: EventToAppend[] = decided.right.map((e, i) => {
@@ -134,7 +172,12 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
           schemaVersion: encoded.schemaVersion,
           data: seal ? sealPersonal(encoded.type, encoded.data, seal) : encoded.data,
           metadata: {
-            actor: { id: command.actor.id, role: command.actor.role, department: command.actor.department, ...(command.actor.name ? { name: command.actor.name } : {}) },
+            actor: {
+              id: command.actor.id,
+              role: command.actor.role,
+              department: command.actor.department,
+              ...(command.actor.name ? { name: command.actor.name } : {}),
+            },
             occurredAt: command.issuedAt,
             correlationId: options.correlationId ?? command.commandId,
             causationId: command.commandId,
@@ -150,7 +193,8 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
         continue;
       }
       const nextState = decided.right.reduce(decider.evolve, state);
-      if (decided.right.some((e) => e.type === 'ArchiveDestroyed')) await deps.keys.destroy(command.archiveId);
+      if (decided.right.some((e) => e.type === 'ArchiveDestroyed'))
+        await deps.keys.destroy(command.archiveId);
       return right({
         archiveId: command.archiveId,
         revision: appended.right.nextRevision,

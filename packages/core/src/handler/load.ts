@@ -41,7 +41,10 @@ export const decodeRecorded = (
   }
   const decoded = decodeEvent({ type: recorded.type, schemaVersion: recorded.schemaVersion, data });
   if (decoded._tag === 'Left')
-    return left({ _tag: 'DecodeError', message: `${recorded.streamId}@${recorded.revision} (position ${recorded.position}): ${decoded.left.message}` });
+    return left({
+      _tag: 'DecodeError',
+      message: `${recorded.streamId}@${recorded.revision} (position ${recorded.position}): ${decoded.left.message}`,
+    });
   return right({ recorded, event: decoded.right });
 };
 

@@ -7,11 +7,13 @@ import type { Json } from '../ports/event-store';
 export const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'bigint') return JSON.stringify(value.toString());
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('non-finite number in JSON');
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new TypeError('non-finite number in JSON');
     const s = JSON.stringify(value);
     return s === undefined ? 'null' : s;
   }
-  if (Array.isArray(value)) return '[' + value.map((v) => canonicalJson(v === undefined ? null : v)).join(',') + ']';
+  if (Array.isArray(value))
+    return '[' + value.map((v) => canonicalJson(v === undefined ? null : v)).join(',') + ']';
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj)
     .filter((k) => obj[k] !== undefined)

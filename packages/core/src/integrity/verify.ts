@@ -55,5 +55,10 @@ export const verifyChain = (
     expectedPrev = e.hash;
     expectedRevision += 1n;
   }
-  return right({ streamId, events: events.length, headRevision: expectedRevision - 1n, headHash: expectedPrev });
+  return right({
+    streamId,
+    events: events.length,
+    headRevision: expectedRevision - 1n,
+    headHash: expectedPrev,
+  });
 };

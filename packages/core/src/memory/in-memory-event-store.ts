@@ -10,7 +10,9 @@ const matches = (e: RecordedEvent, prefix?: string, types?: readonly string[]) =
   (!prefix || e.streamId.startsWith(prefix)) && (!types || types.length === 0 || types.includes(e.type));
 
 /** The reference adapter: everything in memory, for tests and the demo. */
-export const inMemoryEventStore = (clock: Clock = systemClock): EventStore & { all(): readonly RecordedEvent[] } => {
+export const inMemoryEventStore = (
+  clock: Clock = systemClock,
+): EventStore & { all(): readonly RecordedEvent[] } => {
   const log: RecordedEvent[] = [];
   const streams = new Map<string, RecordedEvent[]>();
   const signal = appendSignal(1000);
@@ -35,14 +37,26 @@ export const inMemoryEventStore = (clock: Clock = systemClock): EventStore & { a
         return right({ streamId, nextRevision: actual, position: earlier.at(-1)!.position, events: earlier });
       }
       // a partial overlap is not a retry: refuse it rather than write an event id twice
-      if (earlier.length > 0 || !expectationHolds(expected, actual)) return left(conflict(streamId, expected, actual));
+      if (earlier.length > 0 || !expectationHolds(expected, actual))
+        return left(conflict(streamId, expected, actual));
       if (events.length === 0) return right({ streamId, nextRevision: actual, position: 0n, events: [] });
-      const sealed = sealEvents(streamId, actual, stream.at(-1)?.hash ?? GENESIS_HASH, events, clock.now().toISOString());
+      const sealed = sealEvents(
+        streamId,
+        actual,
+        stream.at(-1)?.hash ?? GENESIS_HASH,
+        events,
+        clock.now().toISOString(),
+      );
       const recorded = sealed.map((s, i) => ({ ...s, position: BigInt(log.length + i + 1) }));
       log.push(...recorded);
       streams.set(streamId, [...stream, ...recorded]);
       signal.notify();
-      return right({ streamId, nextRevision: recorded.at(-1)!.revision, position: recorded.at(-1)!.position, events: recorded });
+      return right({
+        streamId,
+        nextRevision: recorded.at(-1)!.revision,
+        position: recorded.at(-1)!.position,
+        events: recorded,
+      });
     },
     async readStream(streamId, { fromRevision = 0n, toRevision, until } = {}) {
       return (streams.get(streamId) ?? []).filter(

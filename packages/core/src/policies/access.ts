@@ -64,7 +64,13 @@ const allowedRoles: Record<Action, readonly Role[]> = {
   change_secrecy: ['customer_service'],
   handover: ['department_head', 'customer_service'],
   request_borrow: [...staff, 'other_department', 'auditor'],
-  approve_borrow: ['sales_manager', 'marketing_manager', 'marketing_director', 'customer_service', 'department_head'],
+  approve_borrow: [
+    'sales_manager',
+    'marketing_manager',
+    'marketing_director',
+    'customer_service',
+    'department_head',
+  ],
   lend_return: ['customer_service'],
   request_disclosure: staff,
   approve_disclosure: ['department_head', 'marketing_director'],
@@ -77,7 +83,15 @@ const allowedRoles: Record<Action, readonly Role[]> = {
 };
 
 /** Actions that touch the archive's content and so need the right to see it (DOMAIN.md §6). */
-const needsDetail = new Set<Action>(['read_detail', 'read_history', 'update', 'record_information', 'log_contact', 'record_transaction', 'change_tier']);
+const needsDetail = new Set<Action>([
+  'read_detail',
+  'read_history',
+  'update',
+  'record_information',
+  'log_contact',
+  'record_transaction',
+  'change_tier',
+]);
 
 /**
  * DOMAIN.md §6 / 000 §六.3–4 / 004 §5.2: actor × action × archive → allow (with the grant used),
@@ -90,9 +104,13 @@ export const decideAccess = (
   archive?: ArchiveAccessView,
 ): AccessDecision => {
   if (!allowedRoles[action].includes(actor.role))
-    return { _tag: 'deny', rule: `${action.replace(/_/g, ' ')} is not open to the ${actor.role} role (DOMAIN.md §6)` };
+    return {
+      _tag: 'deny',
+      rule: `${action.replace(/_/g, ' ')} is not open to the ${actor.role} role (DOMAIN.md §6)`,
+    };
   if (!archive || !needsDetail.has(action)) return { _tag: 'allow', grant: `role:${actor.role}` };
-  if (actor.role === 'system' || actor.role === 'auditor') return { _tag: 'allow', grant: `role:${actor.role}` };
+  if (actor.role === 'system' || actor.role === 'auditor')
+    return { _tag: 'allow', grant: `role:${actor.role}` };
   const borrowing = archive.activeBorrowings.find((b) => b.requesterId === actor.id);
   if (borrowing && (action === 'read_detail' || action === 'read_history'))
     return { _tag: 'allow', grant: `borrowing:${borrowing.borrowingId}` };

@@ -7,7 +7,10 @@ export interface PolicyConfig {
   /** 000 §七.2: updated within 1 day, at most 2. */
   readonly updateSla: { readonly warnAfterDays: number; readonly breachAfterDays: number };
   /** 000 §五.3 contact cadence per tier. */
-  readonly cadence: Record<Tier, { readonly phoneEveryDays: number; readonly visitEveryMonths: number; readonly visitWith: string }>;
+  readonly cadence: Record<
+    Tier,
+    { readonly phoneEveryDays: number; readonly visitEveryMonths: number; readonly visitWith: string }
+  >;
   readonly access: {
     /** Seniority used by "manager level" and "director level". */
     readonly rank: Record<Role, number>;
@@ -91,8 +94,20 @@ export const defaultPolicyConfig: PolicyConfig = {
   disclosure: { approverRoles: ['department_head', 'marketing_director'] },
   handover: { signOffRoles: ['department_head', 'customer_service'] },
   secrecy: { setterRoles: ['customer_service'] },
-  destruction: { retentionYears: 5, approverRoles: ['department_head', 'marketing_director', 'customer_service'] },
-  review: { fullReviewEveryMonths: 12, tierReviewEveryMonths: 2, shares: { A: 0.2, B: 0.4 }, rule: 'rank', trailingMonths: 12 },
+  destruction: {
+    retentionYears: 5,
+    approverRoles: ['department_head', 'marketing_director', 'customer_service'],
+  },
+  review: {
+    fullReviewEveryMonths: 12,
+    tierReviewEveryMonths: 2,
+    shares: { A: 0.2, B: 0.4 },
+    rule: 'rank',
+    trailingMonths: 12,
+  },
 };
 
-export const withConfig = (overrides: Partial<PolicyConfig>): PolicyConfig => ({ ...defaultPolicyConfig, ...overrides });
+export const withConfig = (overrides: Partial<PolicyConfig>): PolicyConfig => ({
+  ...defaultPolicyConfig,
+  ...overrides,
+});

@@ -15,7 +15,11 @@ export interface CadenceInput {
  * 000 §五.3 / DOMAIN.md §4: the next due date of a channel runs from the last completed contact of that
  * channel, or from creation / the tier change when that is later (a tier change reschedules at once).
  */
-export const nextContactDue = (config: PolicyConfig, input: CadenceInput, channel: CadenceChannel): string => {
+export const nextContactDue = (
+  config: PolicyConfig,
+  input: CadenceInput,
+  channel: CadenceChannel,
+): string => {
   const last = input.lastContact[channel];
   const from = last && last > input.tierSince ? last : input.tierSince;
   const day = localDate(from, config.timeZone);

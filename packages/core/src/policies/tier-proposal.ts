@@ -29,7 +29,9 @@ export const proposeTiersByRank = (config: PolicyConfig, inputs: readonly RankIn
   const bCut = Math.round(n * (config.review.shares.A + config.review.shares.B));
   return ranked.flatMap((x, i) => {
     const to: Tier = i < aCut ? 'A' : i < bCut ? 'B' : 'C';
-    return to === x.tier ? [] : [{ archiveId: x.archiveId, from: x.tier, to, rank: i + 1, of: n, score: x.score }];
+    return to === x.tier
+      ? []
+      : [{ archiveId: x.archiveId, from: x.tier, to, rank: i + 1, of: n, score: x.score }];
   });
 };
 
@@ -63,7 +65,8 @@ export const valueCategory = (rule: ValueCategoryRule, yearlyTotals: readonly nu
   return yearlyTotals.some((v) => v > 0) ? 'general' : 'potential';
 };
 
-export const tierOfCategory = (c: ValueCategory): Tier => (c === 'important' ? 'A' : c === 'stable' ? 'B' : 'C');
+export const tierOfCategory = (c: ValueCategory): Tier =>
+  c === 'important' ? 'A' : c === 'stable' ? 'B' : 'C';
 
 /** The trailing-window score of one archive's transactions at `asOf`. */
 export const trailingAmount = (

@@ -20,7 +20,11 @@ const fmt = (timeZone: string) => {
 };
 
 const wallClock = (instant: Date, timeZone: string) => {
-  const p = Object.fromEntries(fmt(timeZone).formatToParts(instant).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    fmt(timeZone)
+      .formatToParts(instant)
+      .map((x) => [x.type, x.value]),
+  );
   return { y: +p.year!, m: +p.month!, d: +p.day!, h: +p.hour!, min: +p.minute!, s: +p.second! };
 };
 
@@ -62,4 +66,5 @@ export const addMonths = (date: string, months: number): string => {
 };
 
 /** Start of the local day `date` as an instant. */
-export const startOfLocalDay = (date: string, timeZone: string): Date => zonedInstant(date, '00:00', timeZone);
+export const startOfLocalDay = (date: string, timeZone: string): Date =>
+  zonedInstant(date, '00:00', timeZone);

@@ -19,7 +19,12 @@ export const slaDeadlines = (config: PolicyConfig, receivedAt: string): SlaDeadl
   const tz = config.timeZone;
   const day = localDate(receivedAt, tz);
   const wall = new Date(receivedAt);
-  const hhmm = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(wall);
+  const hhmm = new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(wall);
   const at = (days: number) => {
     const base = zonedInstant(addDays(day, days), hhmm, tz);
     return new Date(base.getTime() + (wall.getTime() % 60000)).toISOString();

@@ -6,7 +6,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock tests move by hand. */
-export const fixedClock = (start: Date | string): Clock & { set(d: Date | string): void; advance(ms: number): void } => {
+export const fixedClock = (
+  start: Date | string,
+): Clock & { set(d: Date | string): void; advance(ms: number): void } => {
   let current = new Date(start);
   return {
     now: () => new Date(current),

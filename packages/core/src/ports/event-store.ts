@@ -126,7 +126,11 @@ export interface StreamHead {
   readonly hash: string;
 }
 
-export const conflict = (streamId: string, expected: ExpectedRevision, actual: bigint): ConcurrencyConflict => ({
+export const conflict = (
+  streamId: string,
+  expected: ExpectedRevision,
+  actual: bigint,
+): ConcurrencyConflict => ({
   _tag: 'ConcurrencyConflict',
   streamId,
   expected,

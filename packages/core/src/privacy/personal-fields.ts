@@ -14,7 +14,8 @@ const isObj = (v: Json | undefined): v is Obj => typeof v === 'object' && v !== 
 /** Replace every personal slot of an event's stored data with its ciphertext. */
 export const sealPersonal = (type: string, data: Json, seal: (v: Json) => Sealed): Json => {
   if (!isObj(data)) return data;
-  const sealIf = (v: Json | undefined): Json | undefined => (v === undefined || isSealed(v) ? v : (seal(v) as unknown as Json));
+  const sealIf = (v: Json | undefined): Json | undefined =>
+    v === undefined || isSealed(v) ? v : (seal(v) as unknown as Json);
   switch (type) {
     case 'ArchiveCreated': {
       const profile = data.profile;
@@ -24,7 +25,10 @@ export const sealPersonal = (type: string, data: Json, seal: (v: Json) => Sealed
         ...data,
         profile: {
           ...profile,
-          company: company.bankAccount === undefined ? company : { ...company, bankAccount: sealIf(company.bankAccount)! },
+          company:
+            company.bankAccount === undefined
+              ? company
+              : { ...company, bankAccount: sealIf(company.bankAccount)! },
           people: sealIf(profile.people) ?? [],
         },
       };

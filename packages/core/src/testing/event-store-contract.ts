@@ -14,7 +14,11 @@ export interface EventStoreHarness {
   teardown?(): Promise<void>;
 }
 
-export const anEvent = (type = 'Noted', data: EventToAppend['data'] = { n: 1 }, eventId = randomUUID()): EventToAppend => ({
+export const anEvent = (
+  type = 'Noted',
+  data: EventToAppend['data'] = { n: 1 },
+  eventId = randomUUID(),
+): EventToAppend => ({
   eventId,
   type,
   schemaVersion: 1,
@@ -28,7 +32,10 @@ export const anEvent = (type = 'Noted', data: EventToAppend['data'] = { n: 1 }, 
 });
 
 const ok = <A>(e: Either<unknown, A>): A => {
-  if (isLeft(e)) throw new Error('expected Right, got ' + JSON.stringify(e.left, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  if (isLeft(e))
+    throw new Error(
+      'expected Right, got ' + JSON.stringify(e.left, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+    );
   return e.right;
 };
 
@@ -57,7 +64,14 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
 
     it('appends to a new stream with no_stream and reads it back exactly, sealed in a verifying chain', async () => {
       const s = stream();
-      const events = [anEvent('A', { name: '上海某某有限公司', amount: 12, nested: { ok: true, none: null, list: [1, 'two'] } }), anEvent('B')];
+      const events = [
+        anEvent('A', {
+          name: '上海某某有限公司',
+          amount: 12,
+          nested: { ok: true, none: null, list: [1, 'two'] },
+        }),
+        anEvent('B'),
+      ];
       const res = ok(await store.append(s, events, 'no_stream'));
       expect(res.nextRevision).toBe(1n);
       expect(res.events.map((e) => e.revision)).toEqual([0n, 1n]);
@@ -117,7 +131,10 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
       ok(await store.append(s, [anEvent('C')], 1n));
       expect((await store.readStream(s, { fromRevision: 1n })).map((e) => e.type)).toEqual(['B', 'C']);
       expect((await store.readStream(s, { toRevision: 1n })).map((e) => e.type)).toEqual(['A', 'B']);
-      expect((await store.readStream(s, { until: '2026-03-01T23:59:59.999Z' })).map((e) => e.type)).toEqual(['A', 'B']);
+      expect((await store.readStream(s, { until: '2026-03-01T23:59:59.999Z' })).map((e) => e.type)).toEqual([
+        'A',
+        'B',
+      ]);
       expect(await store.readStream(stream())).toEqual([]);
     });
 
@@ -129,15 +146,27 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
       ok(await store.append(r, [anEvent('ArchiveRead')], 'any'));
       ok(await store.append(a, [anEvent('TierChanged')], 1n));
       const all = await store.readAll({ after: start });
-      expect(all.map((e) => e.type)).toEqual(['ArchiveCreated', 'ContactLogged', 'ArchiveRead', 'TierChanged']);
-      for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
-      expect((await store.readAll({ after: all[1]!.position })).map((e) => e.type)).toEqual(['ArchiveRead', 'TierChanged']);
-      expect((await store.readAll({ after: start, limit: 2 })).map((e) => e.type)).toEqual(['ArchiveCreated', 'ContactLogged']);
-      expect((await store.readAll({ after: start, streamPrefix: 'reads-' })).map((e) => e.streamId)).toEqual([r]);
-      expect((await store.readAll({ after: start, types: ['TierChanged', 'ArchiveCreated'] })).map((e) => e.type)).toEqual([
+      expect(all.map((e) => e.type)).toEqual([
         'ArchiveCreated',
+        'ContactLogged',
+        'ArchiveRead',
         'TierChanged',
       ]);
+      for (let i = 1; i < all.length; i++) expect(all[i]!.position).toBeGreaterThan(all[i - 1]!.position);
+      expect((await store.readAll({ after: all[1]!.position })).map((e) => e.type)).toEqual([
+        'ArchiveRead',
+        'TierChanged',
+      ]);
+      expect((await store.readAll({ after: start, limit: 2 })).map((e) => e.type)).toEqual([
+        'ArchiveCreated',
+        'ContactLogged',
+      ]);
+      expect((await store.readAll({ after: start, streamPrefix: 'reads-' })).map((e) => e.streamId)).toEqual([
+        r,
+      ]);
+      expect(
+        (await store.readAll({ after: start, types: ['TierChanged', 'ArchiveCreated'] })).map((e) => e.type),
+      ).toEqual(['ArchiveCreated', 'TierChanged']);
       expect(await store.headPosition()).toBe(all.at(-1)!.position);
     });
 
@@ -146,7 +175,11 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
       ok(await store.append(s, [anEvent('E0'), anEvent('E1'), anEvent('E2')], 'no_stream'));
       const [, first] = await store.readStream(s);
       const ctrl = new AbortController();
-      const got = collect(store.subscribe({ after: first!.position, streamPrefix: s, batchSize: 1, signal: ctrl.signal }), 3, ctrl);
+      const got = collect(
+        store.subscribe({ after: first!.position, streamPrefix: s, batchSize: 1, signal: ctrl.signal }),
+        3,
+        ctrl,
+      );
       ok(await store.append(s, [anEvent('E3')], 2n));
       ok(await store.append(s, [anEvent('E4')], 3n));
       expect((await got).map((e) => e.type)).toEqual(['E2', 'E3', 'E4']);
@@ -156,7 +189,8 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
       const ctrl = new AbortController();
       const seen: RecordedEvent[] = [];
       const run = (async () => {
-        for await (const e of store.subscribe({ after: await store.headPosition(), signal: ctrl.signal })) seen.push(e);
+        for await (const e of store.subscribe({ after: await store.headPosition(), signal: ctrl.signal }))
+          seen.push(e);
       })();
       setTimeout(() => ctrl.abort(), 50);
       await run;
@@ -185,7 +219,12 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
       const read = await store.readStream(s);
       expect(read).toHaveLength(41);
       expect(new Set(read.map((e) => e.eventId)).size).toBe(41);
-      expect(read.slice(1).map((e) => e.eventId).sort()).toEqual([...written].sort());
+      expect(
+        read
+          .slice(1)
+          .map((e) => e.eventId)
+          .sort(),
+      ).toEqual([...written].sort());
       expect(isRight(verifyChain(s, read))).toBe(true);
     }, 60_000);
 

@@ -2,7 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../events/values';
 
-export const anActor = (role: Role, id: string = role, department = role === 'other_department' ? 'finance' : 'marketing') => ({
+export const anActor = (
+  role: Role,
+  id: string = role,
+  department = role === 'other_department' ? 'finance' : 'marketing',
+) => ({
   id,
   role,
   department,
@@ -17,14 +21,30 @@ export const aProfile = (name = '上海东方精密机械有限公司') => ({
     bankAccount: '6222 0210 0109 8765 432',
     creditCode: '91310115MA1H7XXXX1',
   },
-  classification: { industry: 'machinery', region: 'east', nature: 'private_limited', status: 'intended', source: 'sales_visits' },
+  classification: {
+    industry: 'machinery',
+    region: 'east',
+    nature: 'private_limited',
+    status: 'intended',
+    source: 'sales_visits',
+  },
   people: [
-    { role: 'main_contact', name: '王丽华', position: '采购经理', mobile: '138 0013 8000', birthDate: '1982-05-17', hobbies: '羽毛球' },
+    {
+      role: 'main_contact',
+      name: '王丽华',
+      position: '采购经理',
+      mobile: '138 0013 8000',
+      birthDate: '1982-05-17',
+      hobbies: '羽毛球',
+    },
   ],
   business: { mainBusiness: 'CNC machining' },
 });
 
-export const aCreateArchive = (archiveId: string = randomUUID(), overrides: Record<string, unknown> = {}) => ({
+export const aCreateArchive = (
+  archiveId: string = randomUUID(),
+  overrides: Record<string, unknown> = {},
+) => ({
   type: 'CreateArchive' as const,
   commandId: `create-${archiveId}`,
   archiveId,
@@ -37,7 +57,11 @@ export const aCreateArchive = (archiveId: string = randomUUID(), overrides: Reco
   ...overrides,
 });
 
-export const aLogContact = (archiveId: string, contactedAt: string, overrides: Record<string, unknown> = {}) => ({
+export const aLogContact = (
+  archiveId: string,
+  contactedAt: string,
+  overrides: Record<string, unknown> = {},
+) => ({
   type: 'LogContact' as const,
   commandId: randomUUID(),
   archiveId,

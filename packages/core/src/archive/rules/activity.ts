@@ -9,11 +9,21 @@ import { staffOf } from './context';
 export const recordInformation = (c: CommandOf<'RecordInformation'>, archive: ArchiveData): Decision => {
   if (c.receivedAt > c.issuedAt) return invalid('receivedAt', 'must not lie in the future');
   if (archive.receipts[c.receiptId])
-    return reject('information.duplicate', 'DOMAIN.md §2', `information receipt ${c.receiptId} is already recorded`);
+    return reject(
+      'information.duplicate',
+      'DOMAIN.md §2',
+      `information receipt ${c.receiptId} is already recorded`,
+    );
   return right([
     {
       type: 'InformationReceived',
-      data: { receiptId: c.receiptId, channel: c.channel, summary: c.summary, receivedAt: c.receivedAt, receivedBy: staffOf(c.actor) },
+      data: {
+        receiptId: c.receiptId,
+        channel: c.channel,
+        summary: c.summary,
+        receivedAt: c.receivedAt,
+        receivedBy: staffOf(c.actor),
+      },
     },
   ] as never);
 };

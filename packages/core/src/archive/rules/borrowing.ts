@@ -12,9 +12,18 @@ const SECTION = 'DOMAIN.md §6 (借阅)';
 
 const find = (archive: ArchiveData, id: string, need: Borrowing['status'], what: string) => {
   const b = archive.borrowings[id];
-  if (!b) return reject<Borrowing>('borrowing.not-found', SECTION, `borrowing ${id} does not exist on this archive`);
+  if (!b)
+    return reject<Borrowing>(
+      'borrowing.not-found',
+      SECTION,
+      `borrowing ${id} does not exist on this archive`,
+    );
   if (b.status !== need)
-    return reject<Borrowing>(`borrowing.not-${need}`, SECTION, `${what}: borrowing ${id} is ${b.status}, not ${need}`);
+    return reject<Borrowing>(
+      `borrowing.not-${need}`,
+      SECTION,
+      `${what}: borrowing ${id} is ${b.status}, not ${need}`,
+    );
   return right(b);
 };
 
@@ -22,7 +31,12 @@ export const requestBorrow = (c: CommandOf<'RequestBorrow'>, archive: ArchiveDat
   if (archive.borrowings[c.borrowingId])
     return reject('borrowing.duplicate', SECTION, `borrowing ${c.borrowingId} already exists`);
   return right([
-    event('BorrowRequested', { borrowingId: c.borrowingId, requester: c.actor, purpose: c.purpose, requestedAt: c.issuedAt }),
+    event('BorrowRequested', {
+      borrowingId: c.borrowingId,
+      requester: c.actor,
+      purpose: c.purpose,
+      requestedAt: c.issuedAt,
+    }),
   ]);
 };
 
@@ -46,7 +60,13 @@ export const rejectBorrow = (c: CommandOf<'RejectBorrow'>, archive: ArchiveData)
   if (found._tag === 'Left') return found;
   if (found.right.requester.id === c.actor.id)
     return reject('borrowing.approver-is-requester', SECTION, 'the approver is never the requester');
-  return right([event('BorrowRejected', { borrowingId: c.borrowingId, rejectedBy: approverOf(c.actor), reason: c.reason })]);
+  return right([
+    event('BorrowRejected', {
+      borrowingId: c.borrowingId,
+      rejectedBy: approverOf(c.actor),
+      reason: c.reason,
+    }),
+  ]);
 };
 
 /** 借出: only after approval, to the requester only (no lending on), registered by the keeper. */
@@ -55,11 +75,23 @@ export const lend: Rule<CommandOf<'LendArchive'>> = (c, archive, config) => {
   if (found._tag === 'Left') return found;
   const b = found.right;
   if (!config.borrowing.keeperRoles.includes(c.actor.role))
-    return reject('borrowing.lender-not-keeper', SECTION, `lending is registered by ${config.borrowing.keeperRoles.join(' or ')}`);
+    return reject(
+      'borrowing.lender-not-keeper',
+      SECTION,
+      `lending is registered by ${config.borrowing.keeperRoles.join(' or ')}`,
+    );
   if (c.to !== undefined && c.to !== b.requester.id)
-    return reject('borrowing.third-party', SECTION, 'no lending on to a third party: the archive goes to the requester only');
+    return reject(
+      'borrowing.third-party',
+      SECTION,
+      'no lending on to a third party: the archive goes to the requester only',
+    );
   if (activeBorrowings(archive).length > 0)
-    return reject('borrowing.already-lent', SECTION, 'the archive is lent out already; it must come back first');
+    return reject(
+      'borrowing.already-lent',
+      SECTION,
+      'the archive is lent out already; it must come back first',
+    );
   const terms = loanTerms(config, {
     lentAt: c.issuedAt,
     requesterRole: b.requester.role,
@@ -82,7 +114,11 @@ export const giveBack: Rule<CommandOf<'ReturnArchive'>> = (c, archive, config) =
   const found = find(archive, c.borrowingId, 'lent', 'return only when lent');
   if (found._tag === 'Left') return found;
   if (!config.borrowing.keeperRoles.includes(c.actor.role))
-    return reject('borrowing.receiver-not-keeper', SECTION, `returns are received by ${config.borrowing.keeperRoles.join(' or ')}`);
+    return reject(
+      'borrowing.receiver-not-keeper',
+      SECTION,
+      `returns are received by ${config.borrowing.keeperRoles.join(' or ')}`,
+    );
   return right([
     event('ArchiveReturned', {
       borrowingId: c.borrowingId,

@@ -10,14 +10,29 @@ export const handover: Rule<CommandOf<'ChangeCustodian'>> = (c, archive, config)
     return reject('handover.same-custodian', 'DOMAIN.md §2 (移交)', `${c.to.id} is the custodian already`);
   const missing = config.handover.signOffRoles.filter((r) => !c.signedOffBy.some((s) => s.role === r));
   if (missing.length > 0)
-    return reject('handover.sign-off-missing', 'DOMAIN.md §2 (移交), 004 §5.2.5', `the handover needs the sign-off of: ${missing.join(', ')}`);
-  return right([event('CustodianChanged', { from: archive.custodian, to: c.to, reason: c.reason, signedOffBy: c.signedOffBy })]);
+    return reject(
+      'handover.sign-off-missing',
+      'DOMAIN.md §2 (移交), 004 §5.2.5',
+      `the handover needs the sign-off of: ${missing.join(', ')}`,
+    );
+  return right([
+    event('CustodianChanged', {
+      from: archive.custodian,
+      to: c.to,
+      reason: c.reason,
+      signedOffBy: c.signedOffBy,
+    }),
+  ]);
 };
 
 /** 密级 (004 §5.1.5): set and changed by customer service only. */
 export const changeSecrecy: Rule<CommandOf<'ChangeSecrecyLevel'>> = (c, archive, config) => {
   if (!config.secrecy.setterRoles.includes(c.actor.role))
-    return forbid('secrecy.customer-service-only', 'DOMAIN.md §2 (密级), 004 §5.1.5', 'the secrecy level is set by customer service only');
+    return forbid(
+      'secrecy.customer-service-only',
+      'DOMAIN.md §2 (密级), 004 §5.1.5',
+      'the secrecy level is set by customer service only',
+    );
   if (c.to === archive.secrecyLevel)
     return reject('secrecy.unchanged', 'DOMAIN.md §2 (密级)', `the secrecy level is ${c.to} already`);
   return right([event('SecrecyLevelChanged', { from: archive.secrecyLevel, to: c.to, reason: c.reason })]);

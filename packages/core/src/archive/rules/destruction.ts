@@ -23,13 +23,21 @@ const blockers = (archive: ArchiveData) => {
     return reject('destruction.lent', SECTION, 'an archive that is lent out cannot be destroyed');
   const holds = Object.keys(archive.holds);
   if (holds.length > 0)
-    return reject('destruction.on-hold', SECTION, `the archive is under a hold (${holds.join(', ')}) and cannot be destroyed`);
+    return reject(
+      'destruction.on-hold',
+      SECTION,
+      `the archive is under a hold (${holds.join(', ')}) and cannot be destroyed`,
+    );
   return undefined;
 };
 
 export const requestDestruction: Rule<CommandOf<'RequestDestruction'>> = (c, archive, config) => {
   if (archive.destruction)
-    return reject('destruction.already-requested', SECTION, `destruction ${archive.destruction.destructionId} is pending already`);
+    return reject(
+      'destruction.already-requested',
+      SECTION,
+      `destruction ${archive.destruction.destructionId} is pending already`,
+    );
   const blocked = blockers(archive);
   if (blocked) return blocked;
   const until = retentionUntil(config, archive);
@@ -55,25 +63,50 @@ export const requestDestruction: Rule<CommandOf<'RequestDestruction'>> = (c, arc
 export const approveDestruction: Rule<CommandOf<'ApproveDestruction'>> = (c, archive, config) => {
   const d = archive.destruction;
   if (!d || d.destructionId !== c.destructionId)
-    return reject('destruction.not-found', SECTION, `destruction ${c.destructionId} is not pending on this archive`);
-  if (d.approvedBy) return reject('destruction.already-approved', SECTION, 'the destruction is approved already');
+    return reject(
+      'destruction.not-found',
+      SECTION,
+      `destruction ${c.destructionId} is not pending on this archive`,
+    );
+  if (d.approvedBy)
+    return reject('destruction.already-approved', SECTION, 'the destruction is approved already');
   if (d.requestedBy.id === c.actor.id)
-    return reject('destruction.approver-is-requester', SECTION, 'destruction is approved by someone other than the requester');
+    return reject(
+      'destruction.approver-is-requester',
+      SECTION,
+      'destruction is approved by someone other than the requester',
+    );
   if (!config.destruction.approverRoles.includes(c.actor.role))
-    return reject('destruction.approver-role', SECTION, `destruction is approved by ${config.destruction.approverRoles.join(' or ')}`);
-  return right([event('DestructionApproved', { destructionId: c.destructionId, approvedBy: approverOf(c.actor) })]);
+    return reject(
+      'destruction.approver-role',
+      SECTION,
+      `destruction is approved by ${config.destruction.approverRoles.join(' or ')}`,
+    );
+  return right([
+    event('DestructionApproved', { destructionId: c.destructionId, approvedBy: approverOf(c.actor) }),
+  ]);
 };
 
 /** Executed before two supervising witnesses (监销人), both other than the requester. */
 export const executeDestruction = (c: CommandOf<'ExecuteDestruction'>, archive: ArchiveData): Decision => {
   const d = archive.destruction;
   if (!d || d.destructionId !== c.destructionId)
-    return reject('destruction.not-found', SECTION, `destruction ${c.destructionId} is not pending on this archive`);
-  if (!d.approvedBy) return reject('destruction.not-approved', SECTION, 'destruction is executed only after approval');
+    return reject(
+      'destruction.not-found',
+      SECTION,
+      `destruction ${c.destructionId} is not pending on this archive`,
+    );
+  if (!d.approvedBy)
+    return reject('destruction.not-approved', SECTION, 'destruction is executed only after approval');
   const ids = new Set(c.witnesses.map((w) => w.id));
-  if (c.witnesses.length !== 2 || ids.size !== 2) return invalid('witnesses', 'exactly two different supervising witnesses (监销人)');
+  if (c.witnesses.length !== 2 || ids.size !== 2)
+    return invalid('witnesses', 'exactly two different supervising witnesses (监销人)');
   if (ids.has(d.requestedBy.id as never))
-    return reject('destruction.witness-is-requester', SECTION, 'both witnesses must differ from the requester');
+    return reject(
+      'destruction.witness-is-requester',
+      SECTION,
+      'both witnesses must differ from the requester',
+    );
   const blocked = blockers(archive);
   if (blocked) return blocked;
   return right([

@@ -28,10 +28,20 @@ export const approveDisclosure: Rule<CommandOf<'ApproveDisclosure'>> = (c, archi
   if (d.requestedBy.id === c.actor.id)
     return reject('disclosure.approver-is-requester', SECTION, 'the approver is never the requester');
   if (!config.disclosure.approverRoles.includes(c.actor.role))
-    return reject('disclosure.approver-role', SECTION, `a disclosure is approved by ${config.disclosure.approverRoles.join(' and ')}`);
+    return reject(
+      'disclosure.approver-role',
+      SECTION,
+      `a disclosure is approved by ${config.disclosure.approverRoles.join(' and ')}`,
+    );
   if (d.approvals.some((a) => a.role === c.actor.role || a.id === c.actor.id))
-    return reject('disclosure.already-approved', SECTION, `the ${c.actor.role} has approved this disclosure already`);
-  return right([event('DisclosureApproved', { disclosureId: c.disclosureId, approver: approverOf(c.actor) })]);
+    return reject(
+      'disclosure.already-approved',
+      SECTION,
+      `the ${c.actor.role} has approved this disclosure already`,
+    );
+  return right([
+    event('DisclosureApproved', { disclosureId: c.disclosureId, approver: approverOf(c.actor) }),
+  ]);
 };
 
 export const disclose: Rule<CommandOf<'DiscloseArchive'>> = (c, archive, config) => {
@@ -40,6 +50,16 @@ export const disclose: Rule<CommandOf<'DiscloseArchive'>> = (c, archive, config)
   if (d.disclosed) return reject('disclosure.done', SECTION, 'the disclosure has been made already');
   const missing = config.disclosure.approverRoles.filter((r) => !d.approvals.some((a) => a.role === r));
   if (missing.length > 0)
-    return reject('disclosure.needs-both-approvals', SECTION, `external disclosure still needs the approval of: ${missing.join(', ')}`);
-  return right([event('ArchiveDisclosed', { disclosureId: c.disclosureId, disclosedBy: staffOf(c.actor), at: c.issuedAt })]);
+    return reject(
+      'disclosure.needs-both-approvals',
+      SECTION,
+      `external disclosure still needs the approval of: ${missing.join(', ')}`,
+    );
+  return right([
+    event('ArchiveDisclosed', {
+      disclosureId: c.disclosureId,
+      disclosedBy: staffOf(c.actor),
+      at: c.issuedAt,
+    }),
+  ]);
 };

@@ -9,7 +9,11 @@ const order = { A: 0, B: 1, C: 2 } as const;
 /** 升降级 (DOMAIN.md §2, §4): from ≠ to; the cadence of the new tier runs from now. */
 export const changeTier = (c: CommandOf<'ChangeTier'>, archive: ArchiveData): Decision => {
   if (c.to === archive.tier)
-    return reject('tier.unchanged', 'DOMAIN.md §2 (升降级)', `the archive is already tier ${c.to}: from must differ from to`);
+    return reject(
+      'tier.unchanged',
+      'DOMAIN.md §2 (升降级)',
+      `the archive is already tier ${c.to}: from must differ from to`,
+    );
   return right([
     {
       type: 'TierChanged',

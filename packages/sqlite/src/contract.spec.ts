@@ -1,0 +1,22 @@
+import { eventStoreContract, keyStoreContract } from '@dossier/core/testing';
+import type { TempDatabase } from './testing';
+import { tempDatabase } from './testing';
+import { openSqliteStore } from './open-sqlite-store';
+import { masterKey } from './testing/fixtures';
+
+const eventFiles: TempDatabase[] = [];
+eventStoreContract('sqlite', {
+  open: async (clock) => {
+    const file = tempDatabase('contract-events');
+    eventFiles.push(file);
+    return openSqliteStore({ path: file.path, clock, masterKey }).events;
+  },
+  teardown: async () => eventFiles.forEach((f) => f.remove()),
+});
+
+// one file for the key suite: "a key survives reopening the store" reopens it
+const keysFile = tempDatabase('contract-keys');
+keyStoreContract('sqlite', {
+  open: async () => openSqliteStore({ path: keysFile.path, masterKey }).keys,
+  teardown: async () => keysFile.remove(),
+});
