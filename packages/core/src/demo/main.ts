@@ -62,7 +62,7 @@ export const runDemo = async (
       type: 'UpdateArchive',
       commandId: randomUUID(),
       archiveId: id,
-      actor: rep,
+      actor: anActor('marketing_manager', 'mm-1'),
       reason: '重复提交',
       changes: { company: { address: '上海市闵行区莘庄工业区 1 号' } },
     },
