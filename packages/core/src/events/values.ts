@@ -93,6 +93,9 @@ export type ContactChannel = t.TypeOf<typeof ContactChannel>;
 /** What a personal value reads as once its archive's key is destroyed (DOMAIN.md §7). */
 export const RedactedValue = t.type({ $redacted: t.literal('destroyed') }, 'Redacted');
 
-/** A personal-information slot: the value, or the destroyed marker once its key is gone. */
+/** A personal value still sealed (read models keep it so, and open it only on an allowed read). */
+export const SealedValue = t.type({ $pii: t.string }, 'Sealed');
+
+/** A personal-information slot: the value, still sealed, or the destroyed marker once its key is gone. */
 export const Personal = <C extends t.Mixed>(codec: C) =>
-  t.union([codec, RedactedValue], `Personal<${codec.name}>`);
+  t.union([codec, SealedValue, RedactedValue], `Personal<${codec.name}>`);

@@ -24,15 +24,18 @@ export interface LoadedArchive {
   readonly events: readonly LoadedEvent[];
 }
 
-/** Decode one recorded event: personal values opened with the key, or marked destroyed without it. */
+/**
+ * Decode one recorded event: personal values opened with the key, marked destroyed without it, or left
+ * sealed (`'sealed'`: what read models store, so that nothing personal is at rest in plaintext).
+ */
 export const decodeRecorded = (
   recorded: RecordedEvent,
-  key: Uint8Array | undefined,
+  key: Uint8Array | undefined | 'sealed',
   archiveId: string,
 ): Either<DecodeError, LoadedEvent> => {
   let data;
   try {
-    data = openPersonal(recorded.data, key ? openerFor(key, archiveId) : undefined);
+    data = key === 'sealed' ? recorded.data : openPersonal(recorded.data, key ? openerFor(key, archiveId) : undefined);
   } catch (e) {
     return left({
       _tag: 'DecodeError',

@@ -66,9 +66,9 @@ export const openPersonal = (data: Json, open: ((s: Sealed) => Json) | undefined
 export const sealerFor = (key: Uint8Array, aad: string) => (v: Json) => encryptJson(key, v, aad);
 export const openerFor = (key: Uint8Array, aad: string) => (s: Sealed) => decryptJson(key, s, aad);
 
-/** Does a value carry a destroyed marker anywhere (input must never)? */
+/** Does a value carry a destroyed or sealed marker anywhere (input must never)? */
 export const containsRedacted = (v: unknown): boolean => {
-  if (isRedacted(v)) return true;
+  if (isRedacted(v) || isSealed(v)) return true;
   if (Array.isArray(v)) return v.some(containsRedacted);
   if (typeof v === 'object' && v !== null) return Object.values(v).some(containsRedacted);
   return false;

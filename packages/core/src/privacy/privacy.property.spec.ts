@@ -52,7 +52,7 @@ describe('privacy (DOMAIN.md §1, §7)', () => {
         const needles = [person, mobile, account, contactName];
         const text = () =>
           JSON.stringify(
-            (store.all() as { data: unknown; metadata: unknown }[]).map((e) => [e.data, e.metadata]),
+            store.all().map((e) => [e.data, e.metadata]),
           );
         for (const n of needles) expect(text()).not.toContain(n);
         await ok({

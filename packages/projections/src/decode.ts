@@ -1,0 +1,29 @@
+import { ARCHIVE_STREAM_PREFIX, ArchiveRead, decodeRecorded } from '@dossier/core';
+import type { RecordedEvent } from '@dossier/core';
+import type { ProjectedEvent } from './projection';
+
+const READ_LOG_PREFIX = 'read-log-';
+
+export class UndecodableEvent extends Error {
+  constructor(
+    readonly position: bigint,
+    readonly type: string,
+    detail: string,
+  ) {
+    super(`event at position ${position} (${type}) cannot be decoded: ${detail}`);
+  }
+}
+
+/** Recorded → projected, personal values left sealed; events of other streams (number reservations) are skipped. */
+export const toProjected = (r: RecordedEvent): ProjectedEvent | undefined => {
+  if (r.streamId.startsWith(READ_LOG_PREFIX)) {
+    const d = ArchiveRead.decode(r.data);
+    if (d._tag === 'Left') throw new UndecodableEvent(r.position, r.type, 'not an ArchiveRead');
+    return { kind: 'read', archiveId: d.right.archiveId, recorded: r, read: d.right };
+  }
+  if (!r.streamId.startsWith(ARCHIVE_STREAM_PREFIX)) return undefined;
+  const archiveId = r.streamId.slice(ARCHIVE_STREAM_PREFIX.length);
+  const d = decodeRecorded(r, 'sealed', archiveId);
+  if (d._tag === 'Left') throw new UndecodableEvent(r.position, r.type, d.left.message);
+  return { kind: 'archive', archiveId, recorded: r, event: d.right.event };
+};

@@ -1,0 +1,88 @@
+import { PERSONAL_FIELDS, REDACTED } from '@dossier/core';
+import type { Projection } from '../projection';
+import { json, pos } from './sql';
+
+/** The changes an event makes, field by field (before → after). */
+const changesOf = (e: Parameters<Projection['apply']>[1]): { field: string; before: unknown; after: unknown }[] => {
+  if (e.kind !== 'archive') return [];
+  const { event } = e;
+  switch (event.type) {
+    case 'ArchiveCreated':
+      return [{ field: '(created)', before: null, after: { number: event.data.number, tier: event.data.tier, secrecyLevel: event.data.secrecyLevel } }];
+    case 'ArchiveUpdated':
+      return event.data.changes.map((c) => ({ field: c.field, before: c.before, after: c.after }));
+    case 'TierChanged':
+      return [{ field: 'tier', before: event.data.from, after: event.data.to }];
+    case 'CustodianChanged':
+      return [{ field: 'custodian', before: event.data.from, after: event.data.to }];
+    case 'SecrecyLevelChanged':
+      return [{ field: 'secrecyLevel', before: event.data.from, after: event.data.to }];
+    case 'ArchiveDestroyed':
+      return [{ field: '(destroyed)', before: null, after: { destructionId: event.data.destructionId, method: event.data.method } }];
+    default:
+      return [];
+  }
+};
+
+/** 3. Change history: per archive, every change as field-level before/after, with actor, time, reason, position. */
+export const changeHistory: Projection = {
+  name: 'change-history',
+  version: 1,
+  tables: ['change_history'],
+  async createTables(ctx) {
+    const t = ctx.table('change_history');
+    await ctx.db.schema
+      .createTable(t)
+      .ifNotExists()
+      .addColumn('position', 'bigint', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('archive_id', 'text', (c) => c.notNull())
+      .addColumn('revision', 'bigint', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('field', 'text', (c) => c.notNull())
+      .addColumn('before', 'text')
+      .addColumn('after', 'text')
+      .addColumn('actor_id', 'text', (c) => c.notNull())
+      .addColumn('actor_role', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addPrimaryKeyConstraint(`${t}_pk`, ['position', 'seq'])
+      .execute();
+    await ctx.db.schema.createIndex(`${t}_archive`).ifNotExists().on(t).columns(['archive_id', 'position']).execute();
+    await ctx.db.schema.createIndex(`${t}_actor`).ifNotExists().on(t).columns(['actor_id', 'at']).execute();
+  },
+  async apply(ctx, e) {
+    const changes = changesOf(e);
+    if (changes.length > 0) {
+      const m = e.recorded.metadata;
+      await ctx.db
+        .insertInto(ctx.table('change_history'))
+        .values(
+          changes.map((c, seq) => ({
+            position: pos(e.recorded.position),
+            seq,
+            archive_id: e.archiveId,
+            revision: pos(e.recorded.revision),
+            event_type: e.recorded.type,
+            field: c.field,
+            before: json(c.before),
+            after: json(c.after),
+            actor_id: m.actor.id,
+            actor_role: m.actor.role,
+            at: m.occurredAt,
+            reason: m.reason ?? null,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['position', 'seq']).doNothing())
+        .execute();
+    }
+    // 销毁 reaches the history too: the sealed personal values go, the fact of the change stays
+    if (e.kind === 'archive' && e.event.type === 'ArchiveDestroyed')
+      await ctx.db
+        .updateTable(ctx.table('change_history'))
+        .set({ before: json(REDACTED), after: json(REDACTED) })
+        .where('archive_id', '=', e.archiveId)
+        .where('field', 'in', [...PERSONAL_FIELDS])
+        .execute();
+  },
+};

@@ -1,0 +1,40 @@
+import type { Projection } from '../projection';
+
+/** 9. Read log: who read which archive's detail, when, under which grant (DOMAIN.md §6). */
+export const readLog: Projection = {
+  name: 'read-log',
+  version: 1,
+  tables: ['read_log'],
+  async createTables(ctx) {
+    const t = ctx.table('read_log');
+    await ctx.db.schema
+      .createTable(t)
+      .ifNotExists()
+      .addColumn('position', 'bigint', (c) => c.primaryKey())
+      .addColumn('archive_id', 'text', (c) => c.notNull())
+      .addColumn('reader_id', 'text', (c) => c.notNull())
+      .addColumn('reader_role', 'text', (c) => c.notNull())
+      .addColumn('reader_department', 'text', (c) => c.notNull())
+      .addColumn('grant_used', 'text', (c) => c.notNull())
+      .addColumn('at', 'text', (c) => c.notNull())
+      .execute();
+    await ctx.db.schema.createIndex(`${t}_archive`).ifNotExists().on(t).columns(['archive_id', 'at']).execute();
+    await ctx.db.schema.createIndex(`${t}_reader`).ifNotExists().on(t).columns(['reader_id', 'at']).execute();
+  },
+  async apply(ctx, e) {
+    if (e.kind !== 'read') return;
+    await ctx.db
+      .insertInto(ctx.table('read_log'))
+      .values({
+        position: e.recorded.position.toString(),
+        archive_id: e.read.archiveId,
+        reader_id: e.read.reader.id,
+        reader_role: e.read.reader.role,
+        reader_department: e.read.reader.department,
+        grant_used: e.read.grant,
+        at: e.read.at,
+      })
+      .onConflict((oc) => oc.column('position').doNothing())
+      .execute();
+  },
+};

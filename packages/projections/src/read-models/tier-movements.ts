@@ -1,0 +1,32 @@
+import { sql } from 'kysely';
+import type { Projection } from '../projection';
+
+/** 8. Analysis report (004 §5.1.4): movements between tiers per month (the distribution comes from the list). */
+export const tierMovements: Projection = {
+  name: 'tier-movements',
+  version: 1,
+  tables: ['tier_movements'],
+  async createTables(ctx) {
+    const t = ctx.table('tier_movements');
+    await ctx.db.schema
+      .createTable(t)
+      .ifNotExists()
+      .addColumn('month', 'text', (c) => c.notNull())
+      .addColumn('from_tier', 'text', (c) => c.notNull())
+      .addColumn('to_tier', 'text', (c) => c.notNull())
+      .addColumn('direction', 'text', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${t}_pk`, ['month', 'from_tier', 'to_tier'])
+      .execute();
+  },
+  async apply(ctx, e) {
+    if (e.kind !== 'archive' || e.event.type !== 'TierChanged') return;
+    const d = e.event.data;
+    const t = ctx.table('tier_movements');
+    await ctx.db
+      .insertInto(t)
+      .values({ month: d.at.slice(0, 7), from_tier: d.from, to_tier: d.to, direction: d.direction, count: 1 })
+      .onConflict((oc) => oc.columns(['month', 'from_tier', 'to_tier']).doUpdateSet({ count: sql`${sql.ref(`${t}.count`)} + 1` }))
+      .execute();
+  },
+};

@@ -1,0 +1,293 @@
+import type { Kysely } from 'kysely';
+import type { EventStore, PolicyConfig } from '@dossier/core';
+import { defaultPolicyConfig } from '@dossier/core';
+import { toProjected } from './decode';
+import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
+import { physicalTable } from './projection';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Db = Kysely<any>;
+
+export type ProjectionState = 'catching_up' | 'live' | 'failed' | 'stopped';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly active: boolean;
+  readonly checkpoint: bigint;
+  /** Events behind the head of the log. */
+  readonly lag: bigint;
+  readonly state: ProjectionState;
+  readonly error?: string;
+}
+
+export class PoisonEvent extends Error {
+  constructor(
+    readonly projection: string,
+    readonly position: bigint,
+    readonly eventType: string,
+    cause: unknown,
+  ) {
+    super(`projection ${projection} stopped at event position ${position} (${eventType}): ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
+
+interface Instance {
+  readonly projection: Projection;
+  checkpoint: bigint;
+  active: boolean;
+  state: ProjectionState;
+  error?: string;
+}
+
+export interface RunnerOptions {
+  readonly store: EventStore;
+  readonly db: Db;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly projections: readonly Projection[];
+  readonly config?: PolicyConfig;
+  readonly batchSize?: number;
+  readonly pollMs?: number;
+  readonly onError?: (e: PoisonEvent) => void;
+}
+
+const CHECKPOINTS = 'projection_checkpoints';
+const ACTIVE = 'projection_active';
+
+/**
+ * The projection runner: reads the global log from each read model's checkpoint, applies events in batches,
+ * and commits the read-model rows together with the new checkpoints in one transaction.
+ * Active read models share one lane; a new version rebuilds side by side in a lane of its own, and takes
+ * over atomically once it has caught up with the head of the log.
+ */
+export const projectionRunner = (options: RunnerOptions) => {
+  const { store, db, dialect } = options;
+  const config = options.config ?? defaultPolicyConfig;
+  const batchSize = options.batchSize ?? 1000;
+  const pollMs = options.pollMs ?? 200;
+  const instances: Instance[] = [];
+  const wakers = new Set<() => void>();
+  const progress = new Set<() => void>();
+  let running = false;
+  let lanes: Promise<void>[] = [];
+  let head = 0n;
+
+  const ctxFor = (trx: Db, p: Projection): ProjectionContext => ({
+    db: trx,
+    table: (base) => physicalTable(base, p.version),
+    config,
+    dialect,
+  });
+
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, pollMs);
+      wakers.add(done);
+    });
+
+  const saveCheckpoint = (trx: Db, i: Instance, position: bigint, state: ProjectionState, error: string | null) =>
+    trx
+      .insertInto(CHECKPOINTS)
+      .values({ name: i.projection.name, version: i.projection.version, position: position.toString(), state, error })
+      .onConflict((oc) => oc.columns(['name', 'version']).doUpdateSet({ position: position.toString(), state, error }))
+      .execute();
+
+  const setup = async () => {
+    await db.schema
+      .createTable(CHECKPOINTS)
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('position', 'bigint', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('error', 'text')
+      .addPrimaryKeyConstraint(`${CHECKPOINTS}_pk`, ['name', 'version'])
+      .execute();
+    await db.schema
+      .createTable(ACTIVE)
+      .ifNotExists()
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .execute();
+    const active = new Map((await db.selectFrom(ACTIVE).selectAll().execute()).map((r) => [r.name as string, Number(r.version)]));
+    const cps = await db.selectFrom(CHECKPOINTS).selectAll().execute();
+    instances.length = 0;
+    for (const p of options.projections) {
+      const cp = cps.find((r) => r.name === p.name && Number(r.version) === p.version);
+      await db.transaction().execute((trx) => p.createTables(ctxFor(trx, p)));
+      const activeVersion = active.get(p.name);
+      if (activeVersion === undefined) await db.insertInto(ACTIVE).values({ name: p.name, version: p.version }).execute();
+      const failed = cp?.state === 'failed';
+      instances.push({
+        projection: p,
+        checkpoint: cp ? BigInt(cp.position) : 0n,
+        active: activeVersion === undefined || activeVersion === p.version,
+        state: failed ? 'failed' : 'catching_up',
+        ...(failed && cp.error ? { error: cp.error as string } : {}),
+      });
+    }
+  };
+
+  /** Apply one page to the lane's instances; a poison event stops only the projection that threw. */
+  const applyPage = async (members: Instance[], page: readonly ProjectedEvent[], last: bigint) => {
+    for (;;) {
+      const runnable = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
+      if (runnable.length === 0) return;
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const i of runnable) {
+            const ctx = ctxFor(trx, i.projection);
+            for (const e of page) {
+              if (e.recorded.position <= i.checkpoint) continue;
+              try {
+                await i.projection.apply(ctx, e);
+              } catch (err) {
+                throw new PoisonEvent(i.projection.name, e.recorded.position, e.recorded.type, err);
+              }
+            }
+            try {
+              await i.projection.flush?.(ctx);
+            } catch (err) {
+              throw new PoisonEvent(i.projection.name, last, 'batch flush', err);
+            }
+            if (last > i.checkpoint) await saveCheckpoint(trx, i, last, 'live', null);
+          }
+        });
+        for (const i of runnable) if (last > i.checkpoint) i.checkpoint = last;
+        return;
+      } catch (err) {
+        if (!(err instanceof PoisonEvent)) throw err;
+        const bad = runnable.find((i) => i.projection.name === err.projection)!;
+        bad.state = 'failed';
+        bad.error = err.message;
+        await db.transaction().execute((trx) => saveCheckpoint(trx, bad, bad.checkpoint, 'failed', err.message));
+        options.onError?.(err);
+      }
+    }
+  };
+
+  const takeOver = async (i: Instance) => {
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto(ACTIVE)
+        .values({ name: i.projection.name, version: i.projection.version })
+        .onConflict((oc) => oc.column('name').doUpdateSet({ version: i.projection.version }))
+        .execute();
+    });
+    for (const other of instances) if (other.projection.name === i.projection.name) other.active = other === i;
+  };
+
+  const lane = async (members: Instance[], rebuild: boolean) => {
+    while (running) {
+      const live = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
+      if (live.length === 0) return;
+      const from = live.reduce((m, i) => (i.checkpoint < m ? i.checkpoint : m), live[0]!.checkpoint);
+      const raw = await store.readAll({ after: from, limit: batchSize });
+      if (raw.length > 0) {
+        const projected: ProjectedEvent[] = [];
+        let poison: PoisonEvent | undefined;
+        for (const r of raw) {
+          try {
+            const p = toProjected(r);
+            if (p) projected.push(p);
+          } catch (err) {
+            poison = new PoisonEvent('*', r.position, r.type, err);
+            break;
+          }
+        }
+        const last = poison ? poison.position - 1n : raw.at(-1)!.position;
+        if (last > from) await applyPage(live, projected, last);
+        if (poison) {
+          for (const i of live) {
+            i.state = 'failed';
+            i.error = poison.message.replace('projection *', `projection ${i.projection.name}`);
+            await db.transaction().execute((trx) => saveCheckpoint(trx, i, i.checkpoint, 'failed', i.error!));
+          }
+          options.onError?.(poison);
+        }
+        for (const wake of [...progress]) wake();
+      }
+      if (raw.length < batchSize) {
+        head = await store.headPosition();
+        for (const i of live) if (i.state === 'catching_up' && i.checkpoint >= head) i.state = 'live';
+        if (rebuild) {
+          for (const i of live.filter((x) => x.state === 'live')) {
+            await takeOver(i);
+            members.splice(members.indexOf(i), 1);
+            liveLane.push(i);
+          }
+          if (members.length === 0) return;
+        }
+        await sleep();
+      }
+    }
+  };
+
+  let liveLane: Instance[] = [];
+
+  return {
+    async start(): Promise<void> {
+      await setup();
+      head = await store.headPosition();
+      running = true;
+      liveLane = instances.filter((i) => i.active);
+      const pending = instances.filter((i) => !i.active);
+      lanes = [lane(liveLane, false), ...(pending.length ? [lane(pending, true)] : [])];
+    },
+    async stop(): Promise<void> {
+      running = false;
+      for (const wake of [...wakers]) wake();
+      await Promise.allSettled(lanes);
+      for (const i of instances) if (i.state !== 'failed') i.state = 'stopped';
+    },
+    /** Wake the lanes now (after an in-process append) instead of at the next poll. */
+    nudge(): void {
+      for (const wake of [...wakers]) wake();
+    },
+    async status(): Promise<ProjectionStatus[]> {
+      head = await store.headPosition();
+      return instances.map((i) => ({
+        name: i.projection.name,
+        version: i.projection.version,
+        active: i.active,
+        checkpoint: i.checkpoint,
+        lag: head > i.checkpoint ? head - i.checkpoint : 0n,
+        state: i.state,
+        ...(i.error ? { error: i.error } : {}),
+      }));
+    },
+    /** Read-your-writes: resolves true once every active read model (or `name`) has reached `position`. */
+    async waitFor(position: bigint, timeoutMs: number, name?: string): Promise<boolean> {
+      const reached = () =>
+        instances.filter((i) => i.active && (!name || i.projection.name === name) && i.state !== 'failed').every((i) => i.checkpoint >= position);
+      if (reached()) return true;
+      this.nudge();
+      return new Promise<boolean>((resolve) => {
+        const check = () => {
+          if (!reached()) return;
+          finish(true);
+        };
+        const finish = (ok: boolean) => {
+          clearTimeout(timer);
+          progress.delete(check);
+          resolve(ok);
+        };
+        const timer = setTimeout(() => finish(reached()), timeoutMs);
+        progress.add(check);
+      });
+    },
+    /** The physical table a query should read for a read model's base table (the active version's). */
+    table(name: string, base: string): string {
+      const i = instances.find((x) => x.projection.name === name && x.active);
+      if (!i) throw new Error(`no active read model ${name}`);
+      return physicalTable(base, i.projection.version);
+    },
+  };
+};
+
+export type ProjectionRunner = ReturnType<typeof projectionRunner>;

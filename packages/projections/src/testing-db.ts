@@ -1,0 +1,56 @@
+/* Kysely handles on real databases for the projection specs (SQLite file; PostgreSQL when reachable). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+
+export const sqliteKysely = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dossier-proj-'));
+  const path = join(dir, 'read-models.db');
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+  return {
+    db,
+    path,
+    dir,
+    async cleanup() {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+const PG_URL = process.env.DOSSIER_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh PostgreSQL database, or undefined when the server is absent (a failure when DOSSIER_REQUIRE_PG=1). */
+export const postgresKysely = async () => {
+  const admin = new Pool({ connectionString: PG_URL, max: 1 });
+  try {
+    await admin.query('select 1');
+  } catch (e) {
+    await admin.end();
+    if (process.env.DOSSIER_REQUIRE_PG === '1') throw new Error(`PostgreSQL is required (DOSSIER_REQUIRE_PG=1) but unreachable: ${(e as Error).message}`);
+    return undefined;
+  }
+  const name = `dossier_proj_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const pool = new Pool({ connectionString: url.toString(), max: 4 });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    pool,
+    url: url.toString(),
+    async cleanup() {
+      await db.destroy();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+};
