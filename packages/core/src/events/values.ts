@@ -1,47 +1,43 @@
 import * as t from 'io-ts';
 
-/** ISO-8601 instant in UTC with milliseconds optional, e.g. 2026-03-01T08:00:00.000Z. */
-export interface IsoDateTimeBrand {
-  readonly IsoDateTime: unique symbol;
-}
-export const IsoDateTime = t.brand(
+/**
+ * A string or number checked by a rule, without a brand: values built inside the core (times from the clock,
+ * ids from state) need no casts, while every input still passes the rule when it is decoded.
+ */
+const refined = <A extends string | number>(
+  base: t.Type<A, A, unknown>,
+  name: string,
+  ok: (a: A) => boolean,
+): t.Type<A, A, unknown> =>
+  new t.Type<A, A, unknown>(
+    name,
+    (u): u is A => base.is(u) && ok(u),
+    (u, c) => (base.is(u) && ok(u) ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  );
+
+/** ISO-8601 instant in UTC, e.g. 2026-03-01T08:00:00.000Z. */
+export const IsoDateTime = refined(
   t.string,
-  (s): s is t.Branded<string, IsoDateTimeBrand> =>
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)),
   'IsoDateTime',
+  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)),
 );
-export type IsoDateTime = t.TypeOf<typeof IsoDateTime>;
+export type IsoDateTime = string;
 
 /** A calendar date, e.g. 2026-03-01. */
-export interface IsoDateBrand {
-  readonly IsoDate: unique symbol;
-}
-export const IsoDate = t.brand(
+export const IsoDate = refined(
   t.string,
-  (s): s is t.Branded<string, IsoDateBrand> => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
   'IsoDate',
+  (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
 );
-export type IsoDate = t.TypeOf<typeof IsoDate>;
+export type IsoDate = string;
 
-export interface NonEmptyBrand {
-  readonly NonEmpty: unique symbol;
-}
-export const NonEmpty = t.brand(
-  t.string,
-  (s): s is t.Branded<string, NonEmptyBrand> => s.trim().length > 0 && s.length <= 4000,
-  'NonEmpty',
-);
-export type NonEmpty = t.TypeOf<typeof NonEmpty>;
+/** A non-blank string of at most 4000 characters. */
+export const NonEmpty = refined(t.string, 'NonEmpty', (s) => s.trim().length > 0 && s.length <= 4000);
+export type NonEmpty = string;
 
-export interface MinorUnitsBrand {
-  readonly MinorUnits: unique symbol;
-}
 /** An amount in integer minor units (fen for CNY). */
-export const MinorUnits = t.brand(
-  t.number,
-  (n): n is t.Branded<number, MinorUnitsBrand> => Number.isSafeInteger(n),
-  'MinorUnits',
-);
+export const MinorUnits = refined(t.number, 'MinorUnits', (n) => Number.isSafeInteger(n));
 
 export const Currency = t.keyof({ CNY: null, USD: null, EUR: null, HKD: null, JPY: null, GBP: null });
 

@@ -107,7 +107,7 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
     const stream = archiveStream(command.archiveId);
 
     if (command.type === 'CreateArchive' && command.number === undefined)
-      command = { ...command, number: deriveNumber(command.archiveId, command.issuedAt) as never };
+      command = { ...command, number: deriveNumber(command.archiveId, command.issuedAt) };
 
     for (let attempt = 1; ; attempt++) {
       const loaded = await loadArchive(deps.store, deps.keys, command.archiveId);

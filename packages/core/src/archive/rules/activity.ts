@@ -3,7 +3,7 @@ import type { CommandOf } from '../commands';
 import { invalid, reject } from '../errors';
 import type { ArchiveData } from '../state';
 import type { Decision } from './context';
-import { staffOf } from './context';
+import { event, staffOf } from './context';
 
 /** 获取信息 (DOMAIN.md §2, §3): opens an update clock at `receivedAt`, which may lie in the past, not the future. */
 export const recordInformation = (c: CommandOf<'RecordInformation'>, archive: ArchiveData): Decision => {
@@ -15,36 +15,30 @@ export const recordInformation = (c: CommandOf<'RecordInformation'>, archive: Ar
       `information receipt ${c.receiptId} is already recorded`,
     );
   return right([
-    {
-      type: 'InformationReceived',
-      data: {
-        receiptId: c.receiptId,
-        channel: c.channel,
-        summary: c.summary,
-        receivedAt: c.receivedAt,
-        receivedBy: staffOf(c.actor),
-      },
-    },
-  ] as never);
+    event('InformationReceived', {
+      receiptId: c.receiptId,
+      channel: c.channel,
+      summary: c.summary,
+      receivedAt: c.receivedAt,
+      receivedBy: staffOf(c.actor),
+    }),
+  ]);
 };
 
 /** Contact (DOMAIN.md §2, §4): feeds the cadence. */
 export const logContact = (c: CommandOf<'LogContact'>): Decision => {
   if (c.contactedAt > c.issuedAt) return invalid('contactedAt', 'must not lie in the future');
   return right([
-    {
-      type: 'ContactLogged',
-      data: {
-        contactId: c.contactId,
-        channel: c.channel,
-        at: c.contactedAt,
-        withWhom: c.withWhom,
-        by: staffOf(c.actor),
-        byRole: c.actor.role,
-        ...(c.summary !== undefined ? { summary: c.summary } : {}),
-      },
-    },
-  ] as never);
+    event('ContactLogged', {
+      contactId: c.contactId,
+      channel: c.channel,
+      at: c.contactedAt,
+      withWhom: c.withWhom,
+      by: staffOf(c.actor),
+      byRole: c.actor.role,
+      ...(c.summary !== undefined ? { summary: c.summary } : {}),
+    }),
+  ]);
 };
 
 /** Transaction (DOMAIN.md §2, §5): feeds the tier review. */
@@ -53,18 +47,15 @@ export const recordTransaction = (c: CommandOf<'RecordTransaction'>): Decision =
   if (c.amount.minor < 0) return invalid('amount.minor', 'must not be negative');
   const { transactionId, number, amount, personInCharge, breachOfContract, place, notes } = c;
   return right([
-    {
-      type: 'TransactionRecorded',
-      data: {
-        transactionId,
-        number,
-        at: c.occurredAt,
-        amount,
-        personInCharge,
-        breachOfContract,
-        ...(place !== undefined ? { place } : {}),
-        ...(notes !== undefined ? { notes } : {}),
-      },
-    },
-  ] as never);
+    event('TransactionRecorded', {
+      transactionId,
+      number,
+      at: c.occurredAt,
+      amount,
+      personInCharge,
+      breachOfContract,
+      ...(place !== undefined ? { place } : {}),
+      ...(notes !== undefined ? { notes } : {}),
+    }),
+  ]);
 };

@@ -102,7 +102,7 @@ export const lend: Rule<CommandOf<'LendArchive'>> = (c, archive, config) => {
     event('ArchiveLent', {
       borrowingId: c.borrowingId,
       lentAt: c.issuedAt,
-      dueAt: terms.dueAt as never,
+      dueAt: terms.dueAt,
       lentBy: staffOf(c.actor),
       destination: terms.destination,
     }),

@@ -3,7 +3,7 @@ import type { CommandOf } from '../commands';
 import { invalid } from '../errors';
 import { containsRedacted } from '../../privacy/personal-fields';
 import type { Decision } from './context';
-import { staffOf } from './context';
+import { event, staffOf } from './context';
 
 /** The archive number when the creator gives none: date of creation and the head of the archive id. */
 export const deriveNumber = (archiveId: string, issuedAt: string): string =>
@@ -21,19 +21,16 @@ export const create = (c: CommandOf<'CreateArchive'>): Decision => {
       'completeness (000 §四.1): at least one person of the customer is required',
     );
   return right([
-    {
-      type: 'ArchiveCreated',
-      data: {
-        archiveId: c.archiveId,
-        number: c.number ?? deriveNumber(c.archiveId, c.issuedAt),
-        createdAt: c.issuedAt,
-        createdBy: staffOf(c.actor),
-        custodian: c.custodian,
-        department: c.department,
-        tier: c.tier,
-        secrecyLevel: c.secrecyLevel,
-        profile: c.profile,
-      },
-    },
-  ] as never);
+    event('ArchiveCreated', {
+      archiveId: c.archiveId,
+      number: c.number ?? deriveNumber(c.archiveId, c.issuedAt),
+      createdAt: c.issuedAt,
+      createdBy: staffOf(c.actor),
+      custodian: c.custodian,
+      department: c.department,
+      tier: c.tier,
+      secrecyLevel: c.secrecyLevel,
+      profile: c.profile,
+    }),
+  ]);
 };

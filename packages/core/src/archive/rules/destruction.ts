@@ -55,7 +55,7 @@ export const requestDestruction: Rule<CommandOf<'RequestDestruction'>> = (c, arc
       requestedBy: approverOf(c.actor),
       reason: c.reason,
       basis: c.basis,
-      ...(archive.agreementReached ? { retentionUntil: until as never } : {}),
+      ...(archive.agreementReached ? { retentionUntil: until } : {}),
     }),
   ]);
 };
@@ -101,7 +101,7 @@ export const executeDestruction = (c: CommandOf<'ExecuteDestruction'>, archive: 
   const ids = new Set(c.witnesses.map((w) => w.id));
   if (c.witnesses.length !== 2 || ids.size !== 2)
     return invalid('witnesses', 'exactly two different supervising witnesses (监销人)');
-  if (ids.has(d.requestedBy.id as never))
+  if (ids.has(d.requestedBy.id))
     return reject(
       'destruction.witness-is-requester',
       SECTION,
@@ -111,15 +111,15 @@ export const executeDestruction = (c: CommandOf<'ExecuteDestruction'>, archive: 
   if (blocked) return blocked;
   return right([
     event('ArchiveDestroyed', {
-      destructionId: d.destructionId as never,
-      archiveNumber: archive.number as never,
-      reason: d.reason as never,
+      destructionId: d.destructionId,
+      archiveNumber: archive.number,
+      reason: d.reason,
       basis: d.basis,
       retentionRequired: archive.agreementReached,
-      ...(d.retentionUntil ? { retentionUntil: d.retentionUntil as never } : {}),
+      ...(d.retentionUntil ? { retentionUntil: d.retentionUntil } : {}),
       secrecyLevel: archive.secrecyLevel,
-      requestedBy: d.requestedBy as never,
-      approvedBy: d.approvedBy as never,
+      requestedBy: d.requestedBy,
+      approvedBy: d.approvedBy,
       witnesses: c.witnesses,
       executedBy: staffOf(c.actor),
       destroyedAt: c.issuedAt,

@@ -3,6 +3,7 @@ import type { CommandOf } from '../commands';
 import { reject } from '../errors';
 import type { ArchiveData } from '../state';
 import type { Decision } from './context';
+import { event } from './context';
 
 const order = { A: 0, B: 1, C: 2 } as const;
 
@@ -15,17 +16,14 @@ export const changeTier = (c: CommandOf<'ChangeTier'>, archive: ArchiveData): De
       `the archive is already tier ${c.to}: from must differ from to`,
     );
   return right([
-    {
-      type: 'TierChanged',
-      data: {
-        from: archive.tier,
-        to: c.to,
-        direction: order[c.to] < order[archive.tier] ? 'up' : 'down',
-        reason: c.reason,
-        at: c.issuedAt,
-        ...(c.evidence !== undefined ? { evidence: c.evidence } : {}),
-        ...(c.proposalId !== undefined ? { proposalId: c.proposalId } : {}),
-      },
-    },
-  ] as never);
+    event('TierChanged', {
+      from: archive.tier,
+      to: c.to,
+      direction: order[c.to] < order[archive.tier] ? 'up' : 'down',
+      reason: c.reason,
+      at: c.issuedAt,
+      ...(c.evidence !== undefined ? { evidence: c.evidence } : {}),
+      ...(c.proposalId !== undefined ? { proposalId: c.proposalId } : {}),
+    }),
+  ]);
 };

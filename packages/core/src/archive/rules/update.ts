@@ -6,7 +6,7 @@ import type { CommandOf } from '../commands';
 import { invalid, reject } from '../errors';
 import type { ArchiveData } from '../state';
 import type { Decision } from './context';
-import { staffOf } from './context';
+import { event, staffOf } from './context';
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
@@ -65,9 +65,12 @@ export const update = (c: CommandOf<'UpdateArchive'>, archive: ArchiveData): Dec
       'the update changes nothing: every field already has that value',
     );
   return right([
-    {
-      type: 'ArchiveUpdated',
-      data: { changes, reason: c.reason, resolves, updatedBy: staffOf(c.actor), at: c.issuedAt },
-    },
-  ] as never);
+    event('ArchiveUpdated', {
+      changes,
+      reason: c.reason,
+      resolves,
+      updatedBy: staffOf(c.actor),
+      at: c.issuedAt,
+    }),
+  ]);
 };
