@@ -3,8 +3,18 @@ import type { ArchiveEvent, ArchiveRead, PolicyConfig, RecordedEvent } from '@do
 
 /** An event as read models see it: decoded, with personal values still sealed. */
 export type ProjectedEvent =
-  | { readonly kind: 'archive'; readonly archiveId: string; readonly recorded: RecordedEvent; readonly event: ArchiveEvent }
-  | { readonly kind: 'read'; readonly archiveId: string; readonly recorded: RecordedEvent; readonly read: ArchiveRead };
+  | {
+      readonly kind: 'archive';
+      readonly archiveId: string;
+      readonly recorded: RecordedEvent;
+      readonly event: ArchiveEvent;
+    }
+  | {
+      readonly kind: 'read';
+      readonly archiveId: string;
+      readonly recorded: RecordedEvent;
+      readonly read: ArchiveRead;
+    };
 
 export interface ProjectionContext {
   /** The transaction the batch is applied in (read-model rows and checkpoint commit together). */

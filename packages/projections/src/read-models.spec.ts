@@ -28,19 +28,93 @@ const history = async () => {
   const mm = anActor('marketing_manager', 'mm-1');
   const cs = anActor('customer_service', 'cs-1');
   await ok(aCreateArchive(kept));
-  await ok(aCreateArchive(gone, { number: 'KH-GONE-1', profile: { ...aCreateArchive().profile, company: { name: '待销毁公司' } } }));
-  await ok({ type: 'RecordInformation', commandId: 'i1', archiveId: kept, actor: mm, receiptId: 'r1', channel: 'visit', summary: '迁址', receivedAt: '2026-02-27T02:00:00.000Z' });
-  await ok({ type: 'UpdateArchive', commandId: 'u1', archiveId: kept, actor: mm, reason: '迁址', resolves: ['r1'], changes: { company: { address: '新址 1 号' }, people: [{ role: 'main_contact', name: '赵客户联系人' }] } });
+  await ok(
+    aCreateArchive(gone, {
+      number: 'KH-GONE-1',
+      profile: { ...aCreateArchive().profile, company: { name: '待销毁公司' } },
+    }),
+  );
+  await ok({
+    type: 'RecordInformation',
+    commandId: 'i1',
+    archiveId: kept,
+    actor: mm,
+    receiptId: 'r1',
+    channel: 'visit',
+    summary: '迁址',
+    receivedAt: '2026-02-27T02:00:00.000Z',
+  });
+  await ok({
+    type: 'UpdateArchive',
+    commandId: 'u1',
+    archiveId: kept,
+    actor: mm,
+    reason: '迁址',
+    resolves: ['r1'],
+    changes: { company: { address: '新址 1 号' }, people: [{ role: 'main_contact', name: '赵客户联系人' }] },
+  });
   await ok(aLogContact(kept, '2026-03-02T01:00:00.000Z', { actor: mm }));
   await ok({ type: 'ChangeTier', commandId: 't1', archiveId: kept, actor: mm, to: 'A', reason: '前 20%' });
-  await ok({ type: 'RequestBorrow', commandId: 'b1', archiveId: kept, actor: anActor('other_department', 'fin-1'), borrowingId: 'bw1', purpose: '对账' });
-  await ok({ type: 'ApproveBorrow', commandId: 'b2', archiveId: kept, actor: anActor('marketing_director', 'md-1'), borrowingId: 'bw1' });
+  await ok({
+    type: 'RequestBorrow',
+    commandId: 'b1',
+    archiveId: kept,
+    actor: anActor('other_department', 'fin-1'),
+    borrowingId: 'bw1',
+    purpose: '对账',
+  });
+  await ok({
+    type: 'ApproveBorrow',
+    commandId: 'b2',
+    archiveId: kept,
+    actor: anActor('marketing_director', 'md-1'),
+    borrowingId: 'bw1',
+  });
   await ok({ type: 'LendArchive', commandId: 'b3', archiveId: kept, actor: cs, borrowingId: 'bw1' });
   await ok(aLogContact(gone, '2026-03-02T01:00:00.000Z', { withWhom: '王丽华' }));
-  await ok({ type: 'RequestDestruction', commandId: 'd1', archiveId: gone, actor: cs, destructionId: 'x1', reason: '未达成协议', basis: 'no_agreement' });
-  await ok({ type: 'ApproveDestruction', commandId: 'd2', archiveId: gone, actor: anActor('department_head', 'dh-1'), destructionId: 'x1' });
-  await ok({ type: 'ExecuteDestruction', commandId: 'd3', archiveId: gone, actor: anActor('customer_service', 'cs-2'), destructionId: 'x1', witnesses: [{ id: 'w1' }, { id: 'w2' }], method: 'crypto-shredding' });
-  await store.append(`read-log-${kept}`, [{ eventId: randomUUID(), type: 'ArchiveRead', schemaVersion: 1, data: { archiveId: kept, reader: mm, grant: 'role:marketing_manager', at: '2026-03-02T02:00:00.000Z' }, metadata: { actor: mm, occurredAt: '2026-03-02T02:00:00.000Z', correlationId: 'r', causationId: 'r' } }], 'any');
+  await ok({
+    type: 'RequestDestruction',
+    commandId: 'd1',
+    archiveId: gone,
+    actor: cs,
+    destructionId: 'x1',
+    reason: '未达成协议',
+    basis: 'no_agreement',
+  });
+  await ok({
+    type: 'ApproveDestruction',
+    commandId: 'd2',
+    archiveId: gone,
+    actor: anActor('department_head', 'dh-1'),
+    destructionId: 'x1',
+  });
+  await ok({
+    type: 'ExecuteDestruction',
+    commandId: 'd3',
+    archiveId: gone,
+    actor: anActor('customer_service', 'cs-2'),
+    destructionId: 'x1',
+    witnesses: [{ id: 'w1' }, { id: 'w2' }],
+    method: 'crypto-shredding',
+  });
+  await store.append(
+    `read-log-${kept}`,
+    [
+      {
+        eventId: randomUUID(),
+        type: 'ArchiveRead',
+        schemaVersion: 1,
+        data: {
+          archiveId: kept,
+          reader: mm,
+          grant: 'role:marketing_manager',
+          at: '2026-03-02T02:00:00.000Z',
+        },
+        metadata: { actor: mm, occurredAt: '2026-03-02T02:00:00.000Z', correlationId: 'r', causationId: 'r' },
+      },
+    ],
+    'any',
+  );
   return { store, keys, kept, gone };
 };
 
@@ -63,7 +137,11 @@ describe.each([
       const t = (name: string, base: string) => runner.table(name, base);
 
       const list = await rows(db, t('archive-list', 'archive_list'));
-      expect(list.find((r) => r.archive_id === kept)).toMatchObject({ tier: 'A', status: 'open', name: '上海东方精密机械有限公司' });
+      expect(list.find((r) => r.archive_id === kept)).toMatchObject({
+        tier: 'A',
+        status: 'open',
+        name: '上海东方精密机械有限公司',
+      });
       expect(list.find((r) => r.archive_id === gone)).toMatchObject({ status: 'destroyed' });
 
       const detail = await rows(db, t('archive-detail', 'archive_detail'));
@@ -72,28 +150,63 @@ describe.each([
       expect(keptState.profile.company.address).toBe('新址 1 号');
 
       const hist = await rows(db, t('change-history', 'change_history'));
-      expect(hist.filter((r) => r.archive_id === kept).map((r) => r.field)).toEqual(['(created)', 'company.address', 'people', 'tier']);
-      expect(hist.find((r) => r.field === 'company.address')).toMatchObject({ before: JSON.stringify('上海市浦东新区张江路 88 号'), after: JSON.stringify('新址 1 号'), actor_id: 'mm-1', reason: '迁址' });
+      expect(hist.filter((r) => r.archive_id === kept).map((r) => r.field)).toEqual([
+        '(created)',
+        'company.address',
+        'people',
+        'tier',
+      ]);
+      expect(hist.find((r) => r.field === 'company.address')).toMatchObject({
+        before: JSON.stringify('上海市浦东新区张江路 88 号'),
+        after: JSON.stringify('新址 1 号'),
+        actor_id: 'mm-1',
+        reason: '迁址',
+      });
 
       const board = await rows(db, t('contact-board', 'contact_board'));
       expect(board).toHaveLength(1);
-      expect(board[0]).toMatchObject({ archive_id: kept, tier: 'A', last_phone: '2026-03-02T01:00:00.000Z', phone_due: '2026-03-09' });
+      expect(board[0]).toMatchObject({
+        archive_id: kept,
+        tier: 'A',
+        last_phone: '2026-03-02T01:00:00.000Z',
+        phone_due: '2026-03-09',
+      });
 
       const sla = await rows(db, t('sla-board', 'sla_board'));
-      expect(sla[0]).toMatchObject({ receipt_id: 'r1', resolved_at: '2026-03-02T02:00:00.000Z', warn_at: '2026-02-28T02:00:00.000Z', breach_at: '2026-03-01T02:00:00.000Z' });
+      expect(sla[0]).toMatchObject({
+        receipt_id: 'r1',
+        resolved_at: '2026-03-02T02:00:00.000Z',
+        warn_at: '2026-02-28T02:00:00.000Z',
+        breach_at: '2026-03-01T02:00:00.000Z',
+      });
 
       const borrow = await rows(db, t('borrowing-register', 'borrowing_register'));
-      expect(borrow[0]).toMatchObject({ borrowing_id: 'bw1', status: 'lent', approver_id: 'md-1', due_at: '2026-03-02T10:00:00.000Z' });
+      expect(borrow[0]).toMatchObject({
+        borrowing_id: 'bw1',
+        status: 'lent',
+        approver_id: 'md-1',
+        due_at: '2026-03-02T10:00:00.000Z',
+      });
 
       const destroyed = await rows(db, t('destruction-register', 'destruction_register'));
-      expect(destroyed[0]).toMatchObject({ archive_number: 'KH-GONE-1', witnesses: JSON.stringify(['w1', 'w2']), method: 'crypto-shredding' });
+      expect(destroyed[0]).toMatchObject({
+        archive_number: 'KH-GONE-1',
+        witnesses: JSON.stringify(['w1', 'w2']),
+        method: 'crypto-shredding',
+      });
 
       const moves = await rows(db, t('tier-movements', 'tier_movements'));
-      expect(moves).toEqual([expect.objectContaining({ month: '2026-03', from_tier: 'B', to_tier: 'A', direction: 'up' })]);
+      expect(moves).toEqual([
+        expect.objectContaining({ month: '2026-03', from_tier: 'B', to_tier: 'A', direction: 'up' }),
+      ]);
       expect(Number(moves[0]!.count)).toBe(1);
 
       const reads = await rows(db, t('read-log', 'read_log'));
-      expect(reads[0]).toMatchObject({ archive_id: kept, reader_id: 'mm-1', grant_used: 'role:marketing_manager' });
+      expect(reads[0]).toMatchObject({
+        archive_id: kept,
+        reader_id: 'mm-1',
+        grant_used: 'role:marketing_manager',
+      });
 
       // destruction reaches every read model: scan everything for the plaintext written before
       if ('path' in handle) {
@@ -104,7 +217,11 @@ describe.each([
           for (const p of PII) expect(bytes.includes(Buffer.from(p, 'utf8'))).toBe(false);
         }
       } else {
-        const tables = await db.selectFrom('information_schema.tables' as any).select('table_name').where('table_schema', '=', 'public').execute();
+        const tables = await db
+          .selectFrom('information_schema.tables' as any)
+          .select('table_name')
+          .where('table_schema', '=', 'public')
+          .execute();
         for (const { table_name } of tables) {
           const dump = JSON.stringify(await rows(db, table_name));
           for (const p of PII) expect(dump).not.toContain(p);
@@ -130,7 +247,14 @@ describe.each([
         },
       };
       const errors: string[] = [];
-      const runner = projectionRunner({ store, db: handle.db, dialect, projections: [poison, ...allReadModels()], batchSize: 4, onError: (e) => errors.push(e.message) });
+      const runner = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [poison, ...allReadModels()],
+        batchSize: 4,
+        onError: (e) => errors.push(e.message),
+      });
       await runner.start();
       const head = await store.headPosition();
       expect(await runner.waitFor(head, 10_000)).toBe(true);
@@ -160,12 +284,19 @@ describe.each([
       await v1.stop();
       expect(v1.table('archive-list', 'archive_list')).toBe('rm_archive_list_v1');
 
-      const v2 = projectionRunner({ store, db: handle.db, dialect, projections: [list!, { ...list!, version: 2 }], batchSize: 3 });
+      const v2 = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [list!, { ...list!, version: 2 }],
+        batchSize: 3,
+      });
       await v2.start();
       const before = await v2.status();
       expect(before.find((s) => s.version === 1)!.active).toBe(true);
       const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline && !(await v2.status()).find((s) => s.version === 2)!.active) await new Promise((r) => setTimeout(r, 20));
+      while (Date.now() < deadline && !(await v2.status()).find((s) => s.version === 2)!.active)
+        await new Promise((r) => setTimeout(r, 20));
       const after = await v2.status();
       await v2.stop();
       expect(after.find((s) => s.version === 2)).toMatchObject({ active: true, lag: 0n });

@@ -28,7 +28,9 @@ export class PoisonEvent extends Error {
     readonly eventType: string,
     cause: unknown,
   ) {
-    super(`projection ${projection} stopped at event position ${position} (${eventType}): ${(cause as Error)?.message ?? String(cause)}`);
+    super(
+      `projection ${projection} stopped at event position ${position} (${eventType}): ${(cause as Error)?.message ?? String(cause)}`,
+    );
   }
 }
 
@@ -90,11 +92,25 @@ export const projectionRunner = (options: RunnerOptions) => {
       wakers.add(done);
     });
 
-  const saveCheckpoint = (trx: Db, i: Instance, position: bigint, state: ProjectionState, error: string | null) =>
+  const saveCheckpoint = (
+    trx: Db,
+    i: Instance,
+    position: bigint,
+    state: ProjectionState,
+    error: string | null,
+  ) =>
     trx
       .insertInto(CHECKPOINTS)
-      .values({ name: i.projection.name, version: i.projection.version, position: position.toString(), state, error })
-      .onConflict((oc) => oc.columns(['name', 'version']).doUpdateSet({ position: position.toString(), state, error }))
+      .values({
+        name: i.projection.name,
+        version: i.projection.version,
+        position: position.toString(),
+        state,
+        error,
+      })
+      .onConflict((oc) =>
+        oc.columns(['name', 'version']).doUpdateSet({ position: position.toString(), state, error }),
+      )
       .execute();
 
   const setup = async () => {
@@ -114,14 +130,17 @@ export const projectionRunner = (options: RunnerOptions) => {
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('version', 'integer', (c) => c.notNull())
       .execute();
-    const active = new Map((await db.selectFrom(ACTIVE).selectAll().execute()).map((r) => [r.name as string, Number(r.version)]));
+    const active = new Map(
+      (await db.selectFrom(ACTIVE).selectAll().execute()).map((r) => [r.name as string, Number(r.version)]),
+    );
     const cps = await db.selectFrom(CHECKPOINTS).selectAll().execute();
     instances.length = 0;
     for (const p of options.projections) {
       const cp = cps.find((r) => r.name === p.name && Number(r.version) === p.version);
       await db.transaction().execute((trx) => p.createTables(ctxFor(trx, p)));
       const activeVersion = active.get(p.name);
-      if (activeVersion === undefined) await db.insertInto(ACTIVE).values({ name: p.name, version: p.version }).execute();
+      if (activeVersion === undefined)
+        await db.insertInto(ACTIVE).values({ name: p.name, version: p.version }).execute();
       const failed = cp?.state === 'failed';
       instances.push({
         projection: p,
@@ -165,7 +184,9 @@ export const projectionRunner = (options: RunnerOptions) => {
         const bad = runnable.find((i) => i.projection.name === err.projection)!;
         bad.state = 'failed';
         bad.error = err.message;
-        await db.transaction().execute((trx) => saveCheckpoint(trx, bad, bad.checkpoint, 'failed', err.message));
+        await db
+          .transaction()
+          .execute((trx) => saveCheckpoint(trx, bad, bad.checkpoint, 'failed', err.message));
         options.onError?.(err);
       }
     }
@@ -179,7 +200,8 @@ export const projectionRunner = (options: RunnerOptions) => {
         .onConflict((oc) => oc.column('name').doUpdateSet({ version: i.projection.version }))
         .execute();
     });
-    for (const other of instances) if (other.projection.name === i.projection.name) other.active = other === i;
+    for (const other of instances)
+      if (other.projection.name === i.projection.name) other.active = other === i;
   };
 
   const lane = async (members: Instance[], rebuild: boolean) => {
@@ -264,7 +286,9 @@ export const projectionRunner = (options: RunnerOptions) => {
     /** Read-your-writes: resolves true once every active read model (or `name`) has reached `position`. */
     async waitFor(position: bigint, timeoutMs: number, name?: string): Promise<boolean> {
       const reached = () =>
-        instances.filter((i) => i.active && (!name || i.projection.name === name) && i.state !== 'failed').every((i) => i.checkpoint >= position);
+        instances
+          .filter((i) => i.active && (!name || i.projection.name === name) && i.state !== 'failed')
+          .every((i) => i.checkpoint >= position);
       if (reached()) return true;
       this.nudge();
       return new Promise<boolean>((resolve) => {

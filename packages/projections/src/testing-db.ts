@@ -33,7 +33,10 @@ export const postgresKysely = async () => {
     await admin.query('select 1');
   } catch (e) {
     await admin.end();
-    if (process.env.DOSSIER_REQUIRE_PG === '1') throw new Error(`PostgreSQL is required (DOSSIER_REQUIRE_PG=1) but unreachable: ${(e as Error).message}`);
+    if (process.env.DOSSIER_REQUIRE_PG === '1')
+      throw new Error(
+        `PostgreSQL is required (DOSSIER_REQUIRE_PG=1) but unreachable: ${(e as Error).message}`,
+      );
     return undefined;
   }
   const name = `dossier_proj_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;

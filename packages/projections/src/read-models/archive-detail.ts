@@ -25,7 +25,12 @@ export const archiveDetail = (): Projection => {
       .where('archive_id', '=', archiveId)
       .executeTakeFirst();
     const c: Cached = row
-      ? { state: JSON.parse(row.state as string) as ArchiveState, revision: BigInt(row.revision), position: BigInt(row.position), dirty: false }
+      ? {
+          state: JSON.parse(row.state as string) as ArchiveState,
+          revision: BigInt(row.revision),
+          position: BigInt(row.position),
+          dirty: false,
+        }
       : { state: initialState, revision: -1n, position: 0n, dirty: false };
     batch.set(archiveId, c);
     return c;

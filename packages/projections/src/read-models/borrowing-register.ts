@@ -57,15 +57,30 @@ export const borrowingRegister: Projection = {
         });
       }
       case 'BorrowApproved':
-        return update(ctx, 'borrowing_register', { borrowing_id: event.data.borrowingId }, { status: 'approved', approver_id: event.data.approver.id });
+        return update(
+          ctx,
+          'borrowing_register',
+          { borrowing_id: event.data.borrowingId },
+          { status: 'approved', approver_id: event.data.approver.id },
+        );
       case 'BorrowRejected':
-        return update(ctx, 'borrowing_register', { borrowing_id: event.data.borrowingId }, { status: 'rejected', approver_id: event.data.rejectedBy.id });
+        return update(
+          ctx,
+          'borrowing_register',
+          { borrowing_id: event.data.borrowingId },
+          { status: 'rejected', approver_id: event.data.rejectedBy.id },
+        );
       case 'ArchiveLent':
         return update(
           ctx,
           'borrowing_register',
           { borrowing_id: event.data.borrowingId },
-          { status: 'lent', lent_at: event.data.lentAt, due_at: event.data.dueAt, destination: event.data.destination },
+          {
+            status: 'lent',
+            lent_at: event.data.lentAt,
+            due_at: event.data.dueAt,
+            destination: event.data.destination,
+          },
         );
       case 'ArchiveReturned':
         return update(
@@ -75,7 +90,12 @@ export const borrowingRegister: Projection = {
           { status: 'returned', returned_at: event.data.returnedAt, condition: event.data.condition },
         );
       case 'ReturnOverdue':
-        return update(ctx, 'borrowing_register', { borrowing_id: event.data.borrowingId }, { overdue_recorded: bool(true) });
+        return update(
+          ctx,
+          'borrowing_register',
+          { borrowing_id: event.data.borrowingId },
+          { overdue_recorded: bool(true) },
+        );
       default:
         return;
     }

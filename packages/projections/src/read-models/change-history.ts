@@ -3,12 +3,20 @@ import type { Projection } from '../projection';
 import { json, pos } from './sql';
 
 /** The changes an event makes, field by field (before → after). */
-const changesOf = (e: Parameters<Projection['apply']>[1]): { field: string; before: unknown; after: unknown }[] => {
+const changesOf = (
+  e: Parameters<Projection['apply']>[1],
+): { field: string; before: unknown; after: unknown }[] => {
   if (e.kind !== 'archive') return [];
   const { event } = e;
   switch (event.type) {
     case 'ArchiveCreated':
-      return [{ field: '(created)', before: null, after: { number: event.data.number, tier: event.data.tier, secrecyLevel: event.data.secrecyLevel } }];
+      return [
+        {
+          field: '(created)',
+          before: null,
+          after: { number: event.data.number, tier: event.data.tier, secrecyLevel: event.data.secrecyLevel },
+        },
+      ];
     case 'ArchiveUpdated':
       return event.data.changes.map((c) => ({ field: c.field, before: c.before, after: c.after }));
     case 'TierChanged':
@@ -18,7 +26,13 @@ const changesOf = (e: Parameters<Projection['apply']>[1]): { field: string; befo
     case 'SecrecyLevelChanged':
       return [{ field: 'secrecyLevel', before: event.data.from, after: event.data.to }];
     case 'ArchiveDestroyed':
-      return [{ field: '(destroyed)', before: null, after: { destructionId: event.data.destructionId, method: event.data.method } }];
+      return [
+        {
+          field: '(destroyed)',
+          before: null,
+          after: { destructionId: event.data.destructionId, method: event.data.method },
+        },
+      ];
     default:
       return [];
   }
@@ -48,7 +62,12 @@ export const changeHistory: Projection = {
       .addColumn('reason', 'text')
       .addPrimaryKeyConstraint(`${t}_pk`, ['position', 'seq'])
       .execute();
-    await ctx.db.schema.createIndex(`${t}_archive`).ifNotExists().on(t).columns(['archive_id', 'position']).execute();
+    await ctx.db.schema
+      .createIndex(`${t}_archive`)
+      .ifNotExists()
+      .on(t)
+      .columns(['archive_id', 'position'])
+      .execute();
     await ctx.db.schema.createIndex(`${t}_actor`).ifNotExists().on(t).columns(['actor_id', 'at']).execute();
   },
   async apply(ctx, e) {

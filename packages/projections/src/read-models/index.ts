@@ -22,4 +22,14 @@ export const allReadModels = (): Projection[] => [
   readLog,
 ];
 
-export { archiveDetail, archiveList, borrowingRegister, changeHistory, contactBoard, destructionRegister, readLog, slaBoard, tierMovements };
+export {
+  archiveDetail,
+  archiveList,
+  borrowingRegister,
+  changeHistory,
+  contactBoard,
+  destructionRegister,
+  readLog,
+  slaBoard,
+  tierMovements,
+};

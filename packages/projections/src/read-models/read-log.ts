@@ -18,7 +18,12 @@ export const readLog: Projection = {
       .addColumn('grant_used', 'text', (c) => c.notNull())
       .addColumn('at', 'text', (c) => c.notNull())
       .execute();
-    await ctx.db.schema.createIndex(`${t}_archive`).ifNotExists().on(t).columns(['archive_id', 'at']).execute();
+    await ctx.db.schema
+      .createIndex(`${t}_archive`)
+      .ifNotExists()
+      .on(t)
+      .columns(['archive_id', 'at'])
+      .execute();
     await ctx.db.schema.createIndex(`${t}_reader`).ifNotExists().on(t).columns(['reader_id', 'at']).execute();
   },
   async apply(ctx, e) {

@@ -25,7 +25,12 @@ export const slaBoard: Projection = {
       .addColumn('breached', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint(`${t}_pk`, ['archive_id', 'receipt_id'])
       .execute();
-    await ctx.db.schema.createIndex(`${t}_open`).ifNotExists().on(t).columns(['resolved_at', 'breach_at']).execute();
+    await ctx.db.schema
+      .createIndex(`${t}_open`)
+      .ifNotExists()
+      .on(t)
+      .columns(['resolved_at', 'breach_at'])
+      .execute();
   },
   async apply(ctx, e) {
     if (e.kind !== 'archive') return;
@@ -48,12 +53,16 @@ export const slaBoard: Projection = {
         });
       }
       case 'ArchiveUpdated':
-        for (const id of event.data.resolves) await update(ctx, 'sla_board', key(id), { resolved_at: event.data.at });
+        for (const id of event.data.resolves)
+          await update(ctx, 'sla_board', key(id), { resolved_at: event.data.at });
         return;
       case 'UpdateSlaWarned':
         return update(ctx, 'sla_board', key(event.data.receiptId), { warned: bool(true) });
       case 'UpdateSlaBreached':
-        return update(ctx, 'sla_board', key(event.data.receiptId), { warned: bool(true), breached: bool(true) });
+        return update(ctx, 'sla_board', key(event.data.receiptId), {
+          warned: bool(true),
+          breached: bool(true),
+        });
       default:
         return;
     }

@@ -26,7 +26,11 @@ export const tierMovements: Projection = {
     await ctx.db
       .insertInto(t)
       .values({ month: d.at.slice(0, 7), from_tier: d.from, to_tier: d.to, direction: d.direction, count: 1 })
-      .onConflict((oc) => oc.columns(['month', 'from_tier', 'to_tier']).doUpdateSet({ count: sql`${sql.ref(`${t}.count`)} + 1` }))
+      .onConflict((oc) =>
+        oc
+          .columns(['month', 'from_tier', 'to_tier'])
+          .doUpdateSet({ count: sql`${sql.ref(`${t}.count`)} + 1` }),
+      )
       .execute();
   },
 };

@@ -1,0 +1,21 @@
+/* A projection process for the crash test: runs every read model on a SQLite file until it is killed. */
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { openSqliteStore } from '@dossier/sqlite';
+import { allReadModels } from '../read-models';
+import { projectionRunner } from '../runner';
+
+const [path, keyB64] = process.argv.slice(2) as [string, string];
+const store = openSqliteStore({ path, masterKey: Buffer.from(keyB64, 'base64') });
+const database = new Database(path);
+database.pragma('busy_timeout = 10000');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+const runner = projectionRunner({
+  store: store.events,
+  db,
+  dialect: 'sqlite',
+  projections: allReadModels(),
+  batchSize: 17,
+});
+void runner.start().then(() => process.stdout.write('started\n'));

@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { commandHandler, fixedClock } from '@dossier/core';
+import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
+import { openSqliteStore } from '@dossier/sqlite';
+import { allReadModels } from '../read-models';
+import { projectionRunner } from '../runner';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const CHILD = join(__dirname, '../../dist/crash/crash-child.js');
+
+const kysely = (path: string) =>
+  new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path) }) });
+
+/** Every read-model table, as sorted rows: what "applied exactly once" must reproduce. */
+const snapshot = async (db: Kysely<any>) => {
+  const tables = (
+    await db
+      .selectFrom('sqlite_master' as any)
+      .select('name')
+      .where('type', '=', 'table')
+      .where('name', 'like', 'rm_%')
+      .execute()
+  )
+    .map((r) => r.name as string)
+    .sort();
+  const out: Record<string, string[]> = {};
+  for (const t of tables)
+    out[t] = (await db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+  return out;
+};
+
+const runChildFor = (path: string, key: string, ms: number) =>
+  new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, path, key], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let timer: NodeJS.Timeout | undefined;
+    child.stdout.once('data', () => {
+      timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    });
+    child.on('exit', (_code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') resolve();
+      else reject(new Error(`child exited by itself (${signal ?? _code})`));
+    });
+  });
+
+describe('projection runner under SIGKILL (issue #4)', () => {
+  it('a projection process killed mid-batch, again and again, never applies an event twice or skips one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dossier-proj-crash-'));
+    const path = join(dir, 'dossier.db');
+    const masterKey = randomBytes(32);
+    try {
+      const store = openSqliteStore({ path, masterKey });
+      const clock = fixedClock('2026-01-05T02:00:00.000Z');
+      const h = commandHandler({ store: store.events, keys: store.keys, clock });
+      const mm = anActor('marketing_manager', 'mm-1');
+      const tiers = ['A', 'B', 'C'] as const;
+      await Promise.all(
+        Array.from({ length: 150 }, async (_, n) => {
+          const id = randomUUID();
+          await h.execute(aCreateArchive(id, { actor: mm }));
+          for (let k = 0; k < 12; k++) {
+            await h.execute(aLogContact(id, `2026-01-0${1 + (k % 4)}T0${k % 9}:00:00.000Z`, { actor: mm }));
+            await h.execute({
+              type: 'ChangeTier',
+              commandId: `t-${id}-${k}`,
+              archiveId: id,
+              actor: mm,
+              to: tiers[(n + k) % 3],
+              reason: 'review',
+            });
+          }
+        }),
+      );
+      const head = await store.events.headPosition();
+      await store.close();
+
+      const checkpoint = () => {
+        const raw = new Database(path, { readonly: true });
+        try {
+          const r = raw.prepare('select min(position) as p from projection_checkpoints').get() as
+            { p: number | null } | undefined;
+          return BigInt(r?.p ?? 0);
+        } catch {
+          return 0n; // the child was killed before it created its tables
+        } finally {
+          raw.close();
+        }
+      };
+      let midway = 0;
+      for (let round = 0; round < 12 && checkpoint() < head; round++) {
+        const before = checkpoint();
+        await runChildFor(path, masterKey.toString('base64'), 10 + Math.floor(Math.random() * 120));
+        const after = checkpoint();
+        if (after > before && after < head) midway++;
+      }
+      // the kills really landed while batches were being applied, not after the work was done
+      expect(midway).toBeGreaterThanOrEqual(2);
+
+      // finish in-process, then compare with a clean rebuild of the same log in another file
+      const reopened = openSqliteStore({ path, masterKey });
+      const resumedDb = kysely(path);
+      const resumed = projectionRunner({
+        store: reopened.events,
+        db: resumedDb,
+        dialect: 'sqlite',
+        projections: allReadModels(),
+        batchSize: 37,
+      });
+      await resumed.start();
+      expect(await resumed.waitFor(head, 30_000)).toBe(true);
+      await resumed.stop();
+
+      const cleanDb = kysely(join(dir, 'clean.db'));
+      const clean = projectionRunner({
+        store: reopened.events,
+        db: cleanDb,
+        dialect: 'sqlite',
+        projections: allReadModels(),
+        batchSize: 500,
+      });
+      await clean.start();
+      expect(await clean.waitFor(head, 30_000)).toBe(true);
+      await clean.stop();
+
+      const [a, b] = [await snapshot(resumedDb), await snapshot(cleanDb)];
+      expect(Object.keys(a).length).toBeGreaterThanOrEqual(9);
+      expect(a).toEqual(b);
+      await resumedDb.destroy();
+      await cleanDb.destroy();
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
