@@ -26,8 +26,8 @@ export interface ProjectionContext {
 }
 
 /**
- * A read model: pure in what it decides (event in, row changes out), expressed as typed SQL through kysely
- * so the same definition runs on SQLite and PostgreSQL.
+ * A read model, expressed as typed SQL through kysely so the same definition runs on SQLite and PostgreSQL.
+ * It applies a whole batch at once, so that it can fold the batch in memory and write each row once.
  */
 export interface Projection {
   readonly name: string;
@@ -35,9 +35,29 @@ export interface Projection {
   readonly version: number;
   readonly tables: readonly string[];
   createTables(ctx: ProjectionContext): Promise<void>;
-  apply(ctx: ProjectionContext, e: ProjectedEvent): Promise<void>;
-  /** Called once at the end of each batch, inside its transaction, for projections that coalesce writes. */
-  flush?(ctx: ProjectionContext): Promise<void>;
+  /** Apply a batch inside the runner's transaction; a failing event throws `EventFailure`. */
+  applyBatch(ctx: ProjectionContext, events: readonly ProjectedEvent[]): Promise<void>;
 }
+
+/** Thrown by a projection when one event cannot be applied: the runner stops that projection there. */
+export class EventFailure extends Error {
+  constructor(
+    readonly position: bigint,
+    readonly eventType: string,
+    readonly failure: unknown,
+  ) {
+    super((failure as Error)?.message ?? String(failure));
+  }
+}
+
+/** Run `fn` on each event, naming the event that throws. */
+export const forEachEvent = <T>(events: readonly ProjectedEvent[], fn: (e: ProjectedEvent) => T): T[] =>
+  events.map((e) => {
+    try {
+      return fn(e);
+    } catch (err) {
+      throw err instanceof EventFailure ? err : new EventFailure(e.recorded.position, e.recorded.type, err);
+    }
+  });
 
 export const physicalTable = (base: string, version: number): string => `rm_${base}_v${version}`;

@@ -6,6 +6,7 @@ import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import { allReadModels } from './read-models';
 import { projectionRunner } from './runner';
 import type { Projection } from './projection';
+import { forEachEvent } from './projection';
 import { postgresKysely, sqliteKysely } from './testing-db';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -242,8 +243,10 @@ describe.each([
         version: 1,
         tables: [],
         async createTables() {},
-        async apply(_ctx, e) {
-          if (e.recorded.type === 'TierChanged') throw new Error('boom');
+        async applyBatch(_ctx, events) {
+          forEachEvent(events, (e) => {
+            if (e.recorded.type === 'TierChanged') throw new Error('boom');
+          });
         },
       };
       const errors: string[] = [];

@@ -3,7 +3,7 @@ import type { EventStore, PolicyConfig } from '@dossier/core';
 import { defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
 import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
-import { physicalTable } from './projection';
+import { EventFailure, physicalTable } from './projection';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Db = Kysely<any>;
@@ -161,18 +161,13 @@ export const projectionRunner = (options: RunnerOptions) => {
         await db.transaction().execute(async (trx) => {
           for (const i of runnable) {
             const ctx = ctxFor(trx, i.projection);
-            for (const e of page) {
-              if (e.recorded.position <= i.checkpoint) continue;
-              try {
-                await i.projection.apply(ctx, e);
-              } catch (err) {
-                throw new PoisonEvent(i.projection.name, e.recorded.position, e.recorded.type, err);
-              }
-            }
+            const mine = page.filter((e) => e.recorded.position > i.checkpoint);
             try {
-              await i.projection.flush?.(ctx);
+              await i.projection.applyBatch(ctx, mine);
             } catch (err) {
-              throw new PoisonEvent(i.projection.name, last, 'batch flush', err);
+              throw err instanceof EventFailure
+                ? new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure)
+                : new PoisonEvent(i.projection.name, last, `batch ending at ${last}`, err);
             }
             if (last > i.checkpoint) await saveCheckpoint(trx, i, last, 'live', null);
           }

@@ -42,7 +42,10 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
   });
 
   it('§6 借阅: a borrowing id is requested once (borrowing.duplicate)', () => {
-    expect(refusal(when(request('b1'), requested()))).toEqual({ _tag: 'DomainError', code: 'borrowing.duplicate' });
+    expect(refusal(when(request('b1'), requested()))).toEqual({
+      _tag: 'DomainError',
+      code: 'borrowing.duplicate',
+    });
   });
 
   it('§6 借阅: given a request, when a fitting approver approves, then BorrowApproved names the approver', () => {
@@ -85,11 +88,26 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
     });
   });
 
+  it("§6 借阅: the rejecter's role must fit as the approver's would (borrowing.approver-role)", () => {
+    expect(refusal(when(reject('b1', staff.keeper), requested(staff.outsider)))).toEqual({
+      _tag: 'DomainError',
+      code: 'borrowing.approver-role',
+    });
+    expect(
+      eventsOf(when(reject('b1', staff.director), requested(staff.outsider))).map((e) => e.type),
+    ).toEqual(['BorrowRejected']);
+  });
+
   it("§6 借阅: other departments' borrowings need the marketing director's approval (borrowing.approver-role)", () => {
     const given = requested(staff.outsider);
     for (const other of [staff.keeper, staff.head, staff.marketingManager, staff.salesManager])
-      expect(refusal(when(approve('b1', other), given))).toEqual({ _tag: 'DomainError', code: 'borrowing.approver-role' });
-    expect(onlyEvent(when(approve('b1', staff.director), given), 'BorrowApproved').approver.role).toBe('marketing_director');
+      expect(refusal(when(approve('b1', other), given))).toEqual({
+        _tag: 'DomainError',
+        code: 'borrowing.approver-role',
+      });
+    expect(onlyEvent(when(approve('b1', staff.director), given), 'BorrowApproved').approver.role).toBe(
+      'marketing_director',
+    );
   });
 
   it.each([
@@ -98,12 +116,17 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
     ['marketing_manager', 'marketing_manager'],
     ['marketing_director', 'marketing_manager'],
     ['customer_service', 'sales_manager'],
-  ] as const)('§6 借阅: a borrowing by a %s is not approved by a %s (borrowing.approver-role)', (requester, approver) => {
-    expect(refusal(when(approve('b1', actor(approver, 'x-2')), requested(actor(requester, 'x-1'))))).toEqual({
-      _tag: 'DomainError',
-      code: 'borrowing.approver-role',
-    });
-  });
+  ] as const)(
+    '§6 借阅: a borrowing by a %s is not approved by a %s (borrowing.approver-role)',
+    (requester, approver) => {
+      expect(
+        refusal(when(approve('b1', actor(approver, 'x-2')), requested(actor(requester, 'x-1')))),
+      ).toEqual({
+        _tag: 'DomainError',
+        code: 'borrowing.approver-role',
+      });
+    },
+  );
 
   it('§6 借阅: who fits as approver is configuration (config.borrowing.approvers)', () => {
     const config = withConfig({
@@ -144,11 +167,17 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
 
   it('§6 借阅: approving, rejecting, lending or returning an unknown borrowing is refused (borrowing.not-found)', () => {
     for (const c of [approve('b9'), reject('b9'), lend('b9'), giveBack('b9')])
-      expect(refusal(when(c, history([create()])))).toEqual({ _tag: 'DomainError', code: 'borrowing.not-found' });
+      expect(refusal(when(c, history([create()])))).toEqual({
+        _tag: 'DomainError',
+        code: 'borrowing.not-found',
+      });
   });
 
   it('§6 借阅: lend only after approval (borrowing.not-approved)', () => {
-    expect(refusal(when(lend('b1'), requested()))).toEqual({ _tag: 'DomainError', code: 'borrowing.not-approved' });
+    expect(refusal(when(lend('b1'), requested()))).toEqual({
+      _tag: 'DomainError',
+      code: 'borrowing.not-approved',
+    });
   });
 
   it('§6 借阅: given an approval, when customer service lends, then ArchiveLent with the due time', () => {
@@ -163,7 +192,10 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
 
   it('§6 借阅: the lender must be customer service, the archive keeper (borrowing.lender-not-keeper)', () => {
     for (const who of [staff.director, staff.head, staff.rep])
-      expect(refusal(when(lend('b1', who), approvedFor()))).toEqual({ _tag: 'DomainError', code: 'borrowing.lender-not-keeper' });
+      expect(refusal(when(lend('b1', who), approvedFor()))).toEqual({
+        _tag: 'DomainError',
+        code: 'borrowing.lender-not-keeper',
+      });
   });
 
   it('§6 借阅: no lending on to a third party (borrowing.third-party); lending to the requester is fine', () => {
@@ -207,11 +239,16 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
       receivedBy: { id: 'cs-1', department: 'marketing', name: 'customer_service cs-1' },
       condition: 'intact',
     });
-    expect(openArchive([...lent, ...eventsOf(when(giveBack('b1'), lent))]).borrowings.b1!.status).toBe('returned');
+    expect(openArchive([...lent, ...eventsOf(when(giveBack('b1'), lent))]).borrowings.b1!.status).toBe(
+      'returned',
+    );
   });
 
   it('§6 借阅: return only when lent (borrowing.not-lent) — neither before lending nor twice', () => {
-    expect(refusal(when(giveBack('b1'), approvedFor()))).toEqual({ _tag: 'DomainError', code: 'borrowing.not-lent' });
+    expect(refusal(when(giveBack('b1'), approvedFor()))).toEqual({
+      _tag: 'DomainError',
+      code: 'borrowing.not-lent',
+    });
     const returned = history([create(), request('b1'), approve('b1'), lend('b1'), giveBack('b1')]);
     expect(refusal(when(giveBack('b1', staff.keeper, later(0, 7)), returned))).toEqual({
       _tag: 'DomainError',
@@ -229,9 +266,15 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
 
   it('§6 借阅: the due time is 18:00 Asia/Shanghai on the day lent, in the company calendar', () => {
     // 2026-03-02T17:00Z is already 01:00 on 3 March in Shanghai: due 18:00 on 3 March
-    const lentLate = onlyEvent(when(lend('b1', staff.keeper, '2026-03-02T17:00:00.000Z'), approvedFor()), 'ArchiveLent');
+    const lentLate = onlyEvent(
+      when(lend('b1', staff.keeper, '2026-03-02T17:00:00.000Z'), approvedFor()),
+      'ArchiveLent',
+    );
     expect(lentLate.dueAt).toBe('2026-03-03T10:00:00.000Z');
-    const lentMorning = onlyEvent(when(lend('b1', staff.keeper, '2026-03-02T01:00:00.000Z'), approvedFor()), 'ArchiveLent');
+    const lentMorning = onlyEvent(
+      when(lend('b1', staff.keeper, '2026-03-02T01:00:00.000Z'), approvedFor()),
+      'ArchiveLent',
+    );
     expect(lentMorning.dueAt).toBe('2026-03-02T10:00:00.000Z');
   });
 
@@ -250,7 +293,9 @@ describe('借阅 borrowing (DOMAIN.md §6)', () => {
     expect(ordinary).toMatchObject({ dueAt: '2026-03-05T10:00:00.000Z', destination: 'may_leave_office' });
     for (const overrides of [{ tier: 'A' }, { secrecyLevel: 'secret' }]) {
       const given = history([create(overrides), request('b1'), approve('b1')]);
-      expect(onlyEvent(when(lend('b1'), given, config), 'ArchiveLent').dueAt).toBe('2026-03-02T10:00:00.000Z');
+      expect(onlyEvent(when(lend('b1'), given, config), 'ArchiveLent').dueAt).toBe(
+        '2026-03-02T10:00:00.000Z',
+      );
     }
   });
 

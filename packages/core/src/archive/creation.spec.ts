@@ -42,7 +42,10 @@ describe('建档 create (DOMAIN.md §2)', () => {
   });
 
   it('§2 建档: creation only of a new stream — given an archive, CreateArchive is refused (archive.exists)', () => {
-    expect(refusal(when(create(), history([create()])))).toEqual({ _tag: 'DomainError', code: 'archive.exists' });
+    expect(refusal(when(create(), history([create()])))).toEqual({
+      _tag: 'DomainError',
+      code: 'archive.exists',
+    });
   });
 
   it('§2 建档: completeness (000 §四.1) — an archive without any person of the customer is a ValidationError at profile.people', () => {
@@ -53,7 +56,10 @@ describe('建档 create (DOMAIN.md §2)', () => {
   });
 
   it('§2 建档: a new archive cannot hold destroyed markers (ValidationError at profile)', () => {
-    const profile = { ...aProfile(), company: { ...aProfile().company, bankAccount: { $redacted: 'destroyed' } } };
+    const profile = {
+      ...aProfile(),
+      company: { ...aProfile().company, bankAccount: { $redacted: 'destroyed' } },
+    };
     expect(refusal(when(create({ profile })))).toEqual({ _tag: 'ValidationError', code: 'profile' });
   });
 
@@ -70,7 +76,13 @@ describe('建档 create (DOMAIN.md §2)', () => {
 
   it('§2 建档: the state starts at the tier and secrecy level given, tierSince at creation, no agreement for an intended customer', () => {
     const s = given(history([create({ tier: 'A', secrecyLevel: 'confidential' })]));
-    expect(s).toMatchObject({ status: 'open', tier: 'A', tierSince: T0, secrecyLevel: 'confidential', agreementReached: false });
+    expect(s).toMatchObject({
+      status: 'open',
+      tier: 'A',
+      tierSince: T0,
+      secrecyLevel: 'confidential',
+      agreementReached: false,
+    });
   });
 
   it('§2 建档 / §7: a customer created active (合作) counts as an agreement reached', () => {
@@ -88,6 +100,9 @@ describe('建档 create (DOMAIN.md §2)', () => {
 
   it.each(everyCommandButCreate)('§2: given no archive, when %s, then archive.not-found', (type, fields) => {
     const by = type === 'RecordFinding' ? staff.worker : staff.keeper;
-    expect(refusal(when(command(type, fields, by)))).toEqual({ _tag: 'DomainError', code: 'archive.not-found' });
+    expect(refusal(when(command(type, fields, by)))).toEqual({
+      _tag: 'DomainError',
+      code: 'archive.not-found',
+    });
   });
 });

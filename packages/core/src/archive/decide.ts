@@ -68,7 +68,7 @@ export const makeArchiveDecider = (config: PolicyConfig = defaultPolicyConfig): 
       case 'ApproveBorrow':
         return approveBorrow(c, state, config);
       case 'RejectBorrow':
-        return rejectBorrow(c, state);
+        return rejectBorrow(c, state, config);
       case 'LendArchive':
         return lend(c, state, config);
       case 'ReturnArchive':
@@ -92,7 +92,7 @@ export const makeArchiveDecider = (config: PolicyConfig = defaultPolicyConfig): 
       case 'ApproveDestruction':
         return approveDestruction(c, state, config);
       case 'ExecuteDestruction':
-        return executeDestruction(c, state);
+        return executeDestruction(c, state, config);
       case 'RecordFinding':
         if (c.actor.role !== 'system')
           return forbid(

@@ -21,25 +21,48 @@ import {
 } from './given.spec-helpers';
 
 const requestDestruction = (basis = 'no_agreement', at = later(1), by: TestActor = staff.keeper) =>
-  command('RequestDestruction', { destructionId: 'x1', reason: '意向客户两年无进展，无保存价值', basis }, by, at);
-const approve = (by: TestActor = staff.head, at = later(1, 1)) => command('ApproveDestruction', { destructionId: 'x1' }, by, at);
-const execute = (witnesses: unknown[] = [{ id: 'w-1', name: '监销人甲' }, { id: 'w-2', name: '监销人乙' }], at = later(1, 2)) =>
-  command('ExecuteDestruction', { destructionId: 'x1', witnesses, method: '碎纸并删除电子档' }, staff.keeper2, at);
+  command(
+    'RequestDestruction',
+    { destructionId: 'x1', reason: '意向客户两年无进展，无保存价值', basis },
+    by,
+    at,
+  );
+const approve = (by: TestActor = staff.head, at = later(1, 1)) =>
+  command('ApproveDestruction', { destructionId: 'x1' }, by, at);
+const execute = (
+  witnesses: unknown[] = [
+    { id: 'w-1', name: '监销人甲' },
+    { id: 'w-2', name: '监销人乙' },
+  ],
+  at = later(1, 2),
+) =>
+  command(
+    'ExecuteDestruction',
+    { destructionId: 'x1', witnesses, method: '碎纸并删除电子档' },
+    staff.keeper2,
+    at,
+  );
 const transaction = (occurredAt: string, issuedAt = occurredAt) =>
-  command('RecordTransaction', {
-    transactionId: `tx-${occurredAt}`,
-    number: 'HT-2026-001',
-    occurredAt,
-    amount: { minor: 80_000_00, currency: 'CNY' },
-    personInCharge: 'rep-1',
-    breachOfContract: false,
-  }, staff.rep, issuedAt);
+  command(
+    'RecordTransaction',
+    {
+      transactionId: `tx-${occurredAt}`,
+      number: 'HT-2026-001',
+      occurredAt,
+      amount: { minor: 80_000_00, currency: 'CNY' },
+      personInCharge: 'rep-1',
+      breachOfContract: false,
+    },
+    staff.rep,
+    issuedAt,
+  );
 const lendIt = () => [
   command('RequestBorrow', { borrowingId: 'b1', purpose: '核对' }, staff.rep, later(1)),
   command('ApproveBorrow', { borrowingId: 'b1' }, staff.marketingManager, later(1)),
   command('LendArchive', { borrowingId: 'b1' }, staff.keeper, later(1)),
 ];
-const hold = (at = later(1)) => command('PlaceHold', { holdId: 'h1', kind: 'audit', reason: '年度审计' }, staff.auditor, at);
+const hold = (at = later(1)) =>
+  command('PlaceHold', { holdId: 'h1', kind: 'audit', reason: '年度审计' }, staff.auditor, at);
 
 /** The personal information of the fixture profile (DOMAIN.md §1, right column). */
 const personalStrings = [
@@ -56,12 +79,18 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
       reason: '意向客户两年无进展，无保存价值',
       basis: 'no_agreement',
     });
-    const approved = onlyEvent(when(approve(), history([create(), requestDestruction()])), 'DestructionApproved');
+    const approved = onlyEvent(
+      when(approve(), history([create(), requestDestruction()])),
+      'DestructionApproved',
+    );
     expect(approved).toEqual({
       destructionId: 'x1',
       approvedBy: { id: 'dh-1', role: 'department_head', name: 'department_head dh-1' },
     });
-    const destroyed = onlyEvent(when(execute(), history([create(), requestDestruction(), approve()])), 'ArchiveDestroyed');
+    const destroyed = onlyEvent(
+      when(execute(), history([create(), requestDestruction(), approve()])),
+      'ArchiveDestroyed',
+    );
     expect(destroyed).toEqual({
       destructionId: 'x1',
       archiveNumber: 'KH-20260302-ARCHIVE0',
@@ -84,7 +113,12 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
   it('§7 销毁: ArchiveDestroyed (the 销毁清册 entry) carries no personal information of the profile or the contact log', () => {
     const events = history([
       create(),
-      command('LogContact', { contactId: 'c1', channel: 'visit', contactedAt: T0, withWhom: '王丽华' }, staff.rep, later(0, 1)),
+      command(
+        'LogContact',
+        { contactId: 'c1', channel: 'visit', contactedAt: T0, withWhom: '王丽华' },
+        staff.rep,
+        later(0, 1),
+      ),
       requestDestruction(),
       approve(),
       execute(),
@@ -98,14 +132,20 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
 
   it('§7 销毁: the approver differs from the requester (destruction.approver-is-requester)', () => {
     const given = history([create(), requestDestruction('no_agreement', later(1), staff.head)]);
-    expect(refusal(when(approve(staff.head), given))).toEqual({ _tag: 'DomainError', code: 'destruction.approver-is-requester' });
+    expect(refusal(when(approve(staff.head), given))).toEqual({
+      _tag: 'DomainError',
+      code: 'destruction.approver-is-requester',
+    });
     expect(eventsOf(when(approve(staff.head2), given))).toHaveLength(1);
   });
 
   it('§7 销毁: destruction is approved by the configured approver roles (destruction.approver-role)', () => {
     const given = history([create(), requestDestruction()]);
     for (const who of [staff.rep, staff.salesManager, staff.marketingManager, staff.auditor])
-      expect(refusal(when(approve(who), given))).toEqual({ _tag: 'DomainError', code: 'destruction.approver-role' });
+      expect(refusal(when(approve(who), given))).toEqual({
+        _tag: 'DomainError',
+        code: 'destruction.approver-role',
+      });
   });
 
   it('§7 销毁: approval before execution (destruction.not-approved)', () => {
@@ -117,14 +157,28 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
 
   it('§7 销毁: exactly two distinct supervising witnesses (ValidationError at witnesses)', () => {
     const given = history([create(), requestDestruction(), approve()]);
-    for (const witnesses of [[], [{ id: 'w-1' }], [{ id: 'w-1' }, { id: 'w-1' }], [{ id: 'w-1' }, { id: 'w-2' }, { id: 'w-3' }]])
-      expect(refusal(when(execute(witnesses), given))).toEqual({ _tag: 'ValidationError', code: 'witnesses' });
+    for (const witnesses of [
+      [],
+      [{ id: 'w-1' }],
+      [{ id: 'w-1' }, { id: 'w-1' }],
+      [{ id: 'w-1' }, { id: 'w-2' }, { id: 'w-3' }],
+    ])
+      expect(refusal(when(execute(witnesses), given))).toEqual({
+        _tag: 'ValidationError',
+        code: 'witnesses',
+      });
   });
 
   it('§7 销毁: both witnesses differ from the requester (destruction.witness-is-requester)', () => {
     const given = history([create(), requestDestruction(), approve()]);
-    for (const witnesses of [[{ id: 'cs-1' }, { id: 'w-2' }], [{ id: 'w-1' }, { id: 'cs-1' }]])
-      expect(refusal(when(execute(witnesses), given))).toEqual({ _tag: 'DomainError', code: 'destruction.witness-is-requester' });
+    for (const witnesses of [
+      [{ id: 'cs-1' }, { id: 'w-2' }],
+      [{ id: 'w-1' }, { id: 'cs-1' }],
+    ])
+      expect(refusal(when(execute(witnesses), given))).toEqual({
+        _tag: 'DomainError',
+        code: 'destruction.witness-is-requester',
+      });
   });
 
   it('§7 销毁: one destruction pending at a time; approved once; unknown ids are refused', () => {
@@ -132,14 +186,25 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
       _tag: 'DomainError',
       code: 'destruction.already-requested',
     });
-    expect(refusal(when(approve(staff.head2), history([create(), requestDestruction(), approve()])))).toEqual({
-      _tag: 'DomainError',
-      code: 'destruction.already-approved',
-    });
+    expect(refusal(when(approve(staff.head2), history([create(), requestDestruction(), approve()])))).toEqual(
+      {
+        _tag: 'DomainError',
+        code: 'destruction.already-approved',
+      },
+    );
     const other = command('ApproveDestruction', { destructionId: 'x9' }, staff.head);
-    expect(refusal(when(other, history([create(), requestDestruction()])))).toEqual({ _tag: 'DomainError', code: 'destruction.not-found' });
-    expect(refusal(when(approve(), history([create()])))).toEqual({ _tag: 'DomainError', code: 'destruction.not-found' });
-    expect(refusal(when(execute(), history([create()])))).toEqual({ _tag: 'DomainError', code: 'destruction.not-found' });
+    expect(refusal(when(other, history([create(), requestDestruction()])))).toEqual({
+      _tag: 'DomainError',
+      code: 'destruction.not-found',
+    });
+    expect(refusal(when(approve(), history([create()])))).toEqual({
+      _tag: 'DomainError',
+      code: 'destruction.not-found',
+    });
+    expect(refusal(when(execute(), history([create()])))).toEqual({
+      _tag: 'DomainError',
+      code: 'destruction.not-found',
+    });
   });
 
   it('§7 销毁: refused while lent out (destruction.lent) — at the request and at the execution', () => {
@@ -147,14 +212,19 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
       _tag: 'DomainError',
       code: 'destruction.lent',
     });
-    expect(refusal(when(execute(), history([create(), requestDestruction(), approve(), ...lendIt()])))).toEqual({
+    expect(
+      refusal(when(execute(), history([create(), requestDestruction(), approve(), ...lendIt()]))),
+    ).toEqual({
       _tag: 'DomainError',
       code: 'destruction.lent',
     });
   });
 
   it('§7 销毁: refused under a hold (destruction.on-hold) — at the request and at the execution; allowed once released', () => {
-    expect(refusal(when(requestDestruction(), history([create(), hold()])))).toEqual({ _tag: 'DomainError', code: 'destruction.on-hold' });
+    expect(refusal(when(requestDestruction(), history([create(), hold()])))).toEqual({
+      _tag: 'DomainError',
+      code: 'destruction.on-hold',
+    });
     expect(refusal(when(execute(), history([create(), requestDestruction(), approve(), hold()])))).toEqual({
       _tag: 'DomainError',
       code: 'destruction.on-hold',
@@ -189,25 +259,44 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
         _tag: 'DomainError',
         code: 'destruction.retention-running',
       });
-    const requested = onlyEvent(when(requestDestruction('retention_expired', '2031-03-01T16:00:00.000Z'), given), 'DestructionRequested');
+    const requested = onlyEvent(
+      when(requestDestruction('retention_expired', '2031-03-01T16:00:00.000Z'), given),
+      'DestructionRequested',
+    );
     expect(requested).toMatchObject({ basis: 'retention_expired', retentionUntil: '2031-03-02' });
   });
 
   it('§7 销毁: retention runs from the LAST transaction', () => {
     const given = history([create(), transaction(T0), transaction('2027-06-10T02:00:00.000Z')]);
-    expect(refusal(when(requestDestruction('retention_expired', '2031-03-02T02:00:00.000Z'), given))).toEqual({
-      _tag: 'DomainError',
-      code: 'destruction.retention-running',
-    });
-    expect(onlyEvent(when(requestDestruction('retention_expired', '2032-06-10T02:00:00.000Z'), given), 'DestructionRequested'))
-      .toMatchObject({ retentionUntil: '2032-06-10' });
+    expect(refusal(when(requestDestruction('retention_expired', '2031-03-02T02:00:00.000Z'), given))).toEqual(
+      {
+        _tag: 'DomainError',
+        code: 'destruction.retention-running',
+      },
+    );
+    expect(
+      onlyEvent(
+        when(requestDestruction('retention_expired', '2032-06-10T02:00:00.000Z'), given),
+        'DestructionRequested',
+      ),
+    ).toMatchObject({ retentionUntil: '2032-06-10' });
   });
 
   it('§7 销毁: a customer that was ever active (合作) counts as an agreement, and its retention runs from creation', () => {
     const given = history([
       create(),
-      command('UpdateArchive', { changes: { classification: { status: 'active' } }, reason: '签约' }, staff.rep, later(0, 1)),
-      command('UpdateArchive', { changes: { classification: { status: 'lost' } }, reason: '流失' }, staff.rep, later(30)),
+      command(
+        'UpdateArchive',
+        { changes: { classification: { status: 'active' } }, reason: '签约' },
+        staff.rep,
+        later(0, 1),
+      ),
+      command(
+        'UpdateArchive',
+        { changes: { classification: { status: 'lost' } }, reason: '流失' },
+        staff.rep,
+        later(30),
+      ),
     ]);
     expect(refusal(when(requestDestruction('no_agreement', later(40)), given))).toEqual({
       _tag: 'DomainError',
@@ -217,17 +306,23 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
       _tag: 'DomainError',
       code: 'destruction.retention-running',
     });
-    expect(eventsOf(when(requestDestruction('retention_expired', '2031-03-02T02:00:00.000Z'), given))).toHaveLength(1);
+    expect(
+      eventsOf(when(requestDestruction('retention_expired', '2031-03-02T02:00:00.000Z'), given)),
+    ).toHaveLength(1);
   });
 
   it('§7 销毁: the retention period is configuration (destruction.retentionYears)', () => {
     const config = withConfig({ destruction: { ...defaultPolicyConfig.destruction, retentionYears: 1 } });
     const given = history([create(), transaction(T0)]);
-    expect(refusal(when(requestDestruction('retention_expired', '2027-03-01T02:00:00.000Z'), given, config))).toEqual({
+    expect(
+      refusal(when(requestDestruction('retention_expired', '2027-03-01T02:00:00.000Z'), given, config)),
+    ).toEqual({
       _tag: 'DomainError',
       code: 'destruction.retention-running',
     });
-    expect(eventsOf(when(requestDestruction('retention_expired', '2027-03-02T02:00:00.000Z'), given, config))).toHaveLength(1);
+    expect(
+      eventsOf(when(requestDestruction('retention_expired', '2027-03-02T02:00:00.000Z'), given, config)),
+    ).toHaveLength(1);
   });
 
   it('§7 销毁: an agreement reached after the request (a transaction) stops the execution while retention runs', () => {
@@ -243,7 +338,12 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
       create(),
       requestDestruction(),
       approve(),
-      command('UpdateArchive', { changes: { classification: { status: 'active' } }, reason: '签约' }, staff.rep, later(1, 1)),
+      command(
+        'UpdateArchive',
+        { changes: { classification: { status: 'active' } }, reason: '签约' },
+        staff.rep,
+        later(1, 1),
+      ),
     ]);
     const e = refusal(when(execute(), given));
     expect(e._tag).toBe('DomainError');
@@ -288,7 +388,8 @@ describe('销毁 destruction (DOMAIN.md §7)', () => {
         ReviewDue: { kind: 'yearly_full', dueOn: '2027-03-02' },
         TierChangeProposed: { proposalId: 'p1', from: 'B', to: 'A', rule: 'rank', periodEnd: '2026-04-30' },
       };
-      for (const type of findingTypes) expect(eventsOf(when(finding(type, samples[type], staff.worker, later(3)), destroyed()))).toEqual([]);
+      for (const type of findingTypes)
+        expect(eventsOf(when(finding(type, samples[type], staff.worker, later(3)), destroyed()))).toEqual([]);
     });
   });
 });

@@ -1,7 +1,7 @@
 /* Given / when / then for the archive decider: decoded commands, folded histories, readable outcomes. */
 import type { Either } from 'fp-ts/Either';
 import { isLeft, isRight } from 'fp-ts/Either';
-import type { ArchiveEvent, EventType } from '../events/archive-events';
+import type { ArchiveEvent, EventOf, EventType } from '../events/archive-events';
 import { toValidationError } from '../events/validation';
 import type { Role } from '../events/values';
 import type { PolicyConfig } from '../policies/config';
@@ -126,14 +126,17 @@ export const errorOf = (o: Outcome): DecideError => {
 /** The code of a refusal (DomainError or Forbidden), or the failing paths of a ValidationError. */
 export const refusal = (o: Outcome): { _tag: DecideError['_tag']; code: string } => {
   const e = errorOf(o);
-  return { _tag: e._tag, code: e._tag === 'ValidationError' ? e.errors.map((x) => x.path).join(',') : e.code };
+  return {
+    _tag: e._tag,
+    code: e._tag === 'ValidationError' ? e.errors.map((x) => x.path).join(',') : e.code,
+  };
 };
 
 /** The one event of a decision, of the type expected. */
-export const onlyEvent = <K extends EventType>(o: Outcome, type: K): Extract<ArchiveEvent, { type: K }>['data'] => {
+export const onlyEvent = <K extends EventType>(o: Outcome, type: K): EventOf<K>['data'] => {
   const events = eventsOf(o);
   expect(events.map((e) => e.type)).toEqual([type]);
-  return events[0]!.data as Extract<ArchiveEvent, { type: K }>['data'];
+  return events[0]!.data as never;
 };
 
 /** One valid-looking command of every type but CreateArchive, as raw fields. */

@@ -31,9 +31,18 @@ const builders: Builder[] = [
   (s) => ({
     ...aCreateArchive(ID),
     tier: pick(['A', 'B', 'C'], s.x),
-    profile: { ...aProfile(), classification: { ...aProfile().classification, status: pick(['intended', 'active'], s.x) } },
+    profile: {
+      ...aProfile(),
+      classification: { ...aProfile().classification, status: pick(['intended', 'active'], s.x) },
+    },
   }),
-  (s, at) => ({ type: 'RecordInformation', receiptId: `r${s.n}`, channel: 'phone', summary: '新信息', receivedAt: minutesBefore(at, s.x - 10) }),
+  (s, at) => ({
+    type: 'RecordInformation',
+    receiptId: `r${s.n}`,
+    channel: 'phone',
+    summary: '新信息',
+    receivedAt: minutesBefore(at, s.x - 10),
+  }),
   (s) => ({
     type: 'UpdateArchive',
     changes: {
@@ -64,8 +73,16 @@ const builders: Builder[] = [
   (s) => ({ type: 'RequestBorrow', borrowingId: `b${s.n}`, purpose: '查阅' }),
   (s) => ({ type: 'ApproveBorrow', borrowingId: `b${s.n}` }),
   (s) => ({ type: 'RejectBorrow', borrowingId: `b${s.n}`, reason: '不予' }),
-  (s) => ({ type: 'LendArchive', borrowingId: `b${s.n}`, ...(s.x % 3 === 0 ? { to: pick(['rep-1', 'rep-2'], s.x) } : {}) }),
-  (s) => ({ type: 'ReturnArchive', borrowingId: `b${s.n}`, condition: pick(['intact', 'damaged', 'incomplete'], s.x) }),
+  (s) => ({
+    type: 'LendArchive',
+    borrowingId: `b${s.n}`,
+    ...(s.x % 3 === 0 ? { to: pick(['rep-1', 'rep-2'], s.x) } : {}),
+  }),
+  (s) => ({
+    type: 'ReturnArchive',
+    borrowingId: `b${s.n}`,
+    condition: pick(['intact', 'damaged', 'incomplete'], s.x),
+  }),
   (s) => ({ type: 'RequestDisclosure', disclosureId: `d${s.n}`, recipient: '银行', purpose: '授信' }),
   (s) => ({ type: 'ApproveDisclosure', disclosureId: `d${s.n}` }),
   (s) => ({ type: 'DiscloseArchive', disclosureId: `d${s.n}` }),
@@ -78,8 +95,17 @@ const builders: Builder[] = [
       ...(s.x % 3 === 0 ? [] : [{ id: 'cs-1', role: 'customer_service' }]),
     ],
   }),
-  (s) => ({ type: 'ChangeSecrecyLevel', to: pick(['internal', 'confidential', 'secret'], s.x), reason: '调整' }),
-  (s) => ({ type: 'PlaceHold', holdId: `h${s.n}`, kind: pick(['legal', 'audit', 'dispute'], s.x), reason: '冻结' }),
+  (s) => ({
+    type: 'ChangeSecrecyLevel',
+    to: pick(['internal', 'confidential', 'secret'], s.x),
+    reason: '调整',
+  }),
+  (s) => ({
+    type: 'PlaceHold',
+    holdId: `h${s.n}`,
+    kind: pick(['legal', 'audit', 'dispute'], s.x),
+    reason: '冻结',
+  }),
   (s) => ({ type: 'ReleaseHold', holdId: `h${s.n}`, reason: '解冻' }),
   (s) => ({
     type: 'RequestDestruction',
@@ -105,7 +131,16 @@ const builders: Builder[] = [
       { type: 'ContactOverdue', data: { channel, dueOn: s.x % 2 ? due : '2026-03-09', tier } },
       { type: 'ReturnOverdue', data: { borrowingId: `b${s.n}`, dueAt: at } },
       { type: 'ReviewDue', data: { kind: 'tier_review', dueOn: pick(['2026-05-01', '2026-07-01'], s.x) } },
-      { type: 'TierChangeProposed', data: { proposalId: `p${s.x}`, from: tier, to: pick(['A', 'B', 'C'], s.x), rule: 'rank', periodEnd: '2026-04-30' } },
+      {
+        type: 'TierChangeProposed',
+        data: {
+          proposalId: `p${s.x}`,
+          from: tier,
+          to: pick(['A', 'B', 'C'], s.x),
+          rule: 'rank',
+          periodEnd: '2026-04-30',
+        },
+      },
     ];
     return { type: 'RecordFinding', finding: pick(findings, s.x) };
   },
@@ -201,7 +236,8 @@ describe('replay (DOMAIN.md §2: nothing is edited in place; the state is the fo
       fc.property(scenario, (sc) => {
         for (const e of run(sc).events) {
           const codec = eventCodecs[e.type] as { is: (u: unknown) => boolean };
-          if (!codec.is(e.data)) throw new Error(`${e.type} does not fit its codec: ${JSON.stringify(e.data)}`);
+          if (!codec.is(e.data))
+            throw new Error(`${e.type} does not fit its codec: ${JSON.stringify(e.data)}`);
         }
       }),
       { numRuns: 300 },

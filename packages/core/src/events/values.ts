@@ -16,11 +16,20 @@ const refined = <A extends string | number>(
     t.identity,
   );
 
-/** ISO-8601 instant in UTC, e.g. 2026-03-01T08:00:00.000Z. */
-export const IsoDateTime = refined(
-  t.string,
+/**
+ * ISO-8601 instant in UTC, e.g. 2026-03-01T08:00:00.000Z. Decoding normalises it to the clock's form
+ * (always milliseconds), so that instants compare correctly as text everywhere.
+ */
+export const IsoDateTime = new t.Type<string, string, unknown>(
   'IsoDateTime',
-  (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(s) && !Number.isNaN(Date.parse(s)),
+  (u): u is string => typeof u === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(u),
+  (u, c) =>
+    typeof u === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(u) &&
+    !Number.isNaN(Date.parse(u))
+      ? t.success(new Date(u).toISOString())
+      : t.failure(u, c),
+  t.identity,
 );
 export type IsoDateTime = string;
 

@@ -35,7 +35,10 @@ export const decodeRecorded = (
 ): Either<DecodeError, LoadedEvent> => {
   let data;
   try {
-    data = key === 'sealed' ? recorded.data : openPersonal(recorded.data, key ? openerFor(key, archiveId) : undefined);
+    data =
+      key === 'sealed'
+        ? recorded.data
+        : openPersonal(recorded.data, key ? openerFor(key, archiveId) : undefined);
   } catch (e) {
     return left({
       _tag: 'DecodeError',

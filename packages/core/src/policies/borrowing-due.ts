@@ -25,7 +25,10 @@ export const loanTerms = (
       : input.tier === 'A' || input.secrecyLevel === 'secret'
         ? 'important material (A-tier or secret) returns the same day (004 §5.2.3)'
         : undefined;
-  const dueDay = sameDayBecause ? day : addDays(day, borrowing.ordinaryLoanDays);
+  let dueDay = sameDayBecause ? day : addDays(day, borrowing.ordinaryLoanDays);
+  // lent after the day's return time: due at the next return time, never before it was lent
+  while (zonedInstant(dueDay, borrowing.returnBy, timeZone).getTime() <= Date.parse(input.lentAt))
+    dueDay = addDays(dueDay, 1);
   const dueAt = zonedInstant(dueDay, borrowing.returnBy, timeZone).toISOString();
   return {
     dueAt,

@@ -50,10 +50,7 @@ describe('privacy (DOMAIN.md §1, §7)', () => {
           },
         });
         const needles = [person, mobile, account, contactName];
-        const text = () =>
-          JSON.stringify(
-            store.all().map((e) => [e.data, e.metadata]),
-          );
+        const text = () => JSON.stringify(store.all().map((e) => [e.data, e.metadata]));
         for (const n of needles) expect(text()).not.toContain(n);
         await ok({
           type: 'RequestDestruction',

@@ -1,79 +1,63 @@
 import type { ArchiveState } from '@dossier/core';
 import { evolve, initialState } from '@dossier/core';
-import type { Projection, ProjectionContext } from '../projection';
-import { json, pos, upsert } from './sql';
-
-interface Cached {
-  state: ArchiveState;
-  revision: bigint;
-  position: bigint;
-  dirty: boolean;
-}
+import type { Projection } from '../projection';
+import { forEachEvent } from '../projection';
+import { json, pos, selectWhereIn, upsertRows } from './sql';
 
 /**
  * 2. Archive detail: the current state, with personal values still sealed (opened only on an allowed read).
- * States of a batch are kept in memory and written once per archive at the end of the batch.
+ * A batch folds each archive's state in memory and writes it once.
  */
-export const archiveDetail = (): Projection => {
-  const batch = new Map<string, Cached>();
-  const load = async (ctx: ProjectionContext, archiveId: string): Promise<Cached> => {
-    const hit = batch.get(archiveId);
-    if (hit) return hit;
-    const row = await ctx.db
-      .selectFrom(ctx.table('archive_detail'))
-      .select(['state', 'revision', 'position'])
-      .where('archive_id', '=', archiveId)
-      .executeTakeFirst();
-    const c: Cached = row
-      ? {
-          state: JSON.parse(row.state as string) as ArchiveState,
-          revision: BigInt(row.revision),
-          position: BigInt(row.position),
-          dirty: false,
-        }
-      : { state: initialState, revision: -1n, position: 0n, dirty: false };
-    batch.set(archiveId, c);
-    return c;
-  };
-  return {
-    name: 'archive-detail',
-    version: 1,
-    tables: ['archive_detail'],
-    async createTables(ctx) {
-      batch.clear();
-      await ctx.db.schema
-        .createTable(ctx.table('archive_detail'))
-        .ifNotExists()
-        .addColumn('archive_id', 'text', (c) => c.primaryKey())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) => c.notNull())
-        .addColumn('revision', 'bigint', (c) => c.notNull())
-        .addColumn('position', 'bigint', (c) => c.notNull())
-        .execute();
-    },
-    async apply(ctx, e) {
+export const archiveDetail = (): Projection => ({
+  name: 'archive-detail',
+  version: 1,
+  tables: ['archive_detail'],
+  async createTables(ctx) {
+    await ctx.db.schema
+      .createTable(ctx.table('archive_detail'))
+      .ifNotExists()
+      .addColumn('archive_id', 'text', (c) => c.primaryKey())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('revision', 'bigint', (c) => c.notNull())
+      .addColumn('position', 'bigint', (c) => c.notNull())
+      .execute();
+  },
+  async applyBatch(ctx, events) {
+    const ids = events.flatMap((e) => (e.kind === 'archive' ? [e.archiveId] : []));
+    if (ids.length === 0) return;
+    const states = new Map<string, { state: ArchiveState; revision: bigint; position: bigint }>();
+    for (const row of await selectWhereIn(ctx, 'archive_detail', 'archive_id', ids))
+      states.set(row.archive_id as string, {
+        state: JSON.parse(row.state as string) as ArchiveState,
+        revision: BigInt(row.revision as string),
+        position: BigInt(row.position as string),
+      });
+    const dirty = new Set<string>();
+    forEachEvent(events, (e) => {
       if (e.kind !== 'archive') return;
-      const c = await load(ctx, e.archiveId);
-      c.state = evolve(c.state, e.event);
-      c.revision = e.recorded.revision;
-      c.position = e.recorded.position;
-      c.dirty = true;
-    },
-    async flush(ctx) {
-      try {
-        for (const [archiveId, c] of batch) {
-          if (!c.dirty || c.state.status === 'none') continue;
-          await upsert(ctx, 'archive_detail', ['archive_id'], {
-            archive_id: archiveId,
-            status: c.state.status,
-            state: json(c.state),
-            revision: pos(c.revision),
-            position: pos(c.position),
-          });
-        }
-      } finally {
-        batch.clear();
-      }
-    },
-  };
-};
+      const s = states.get(e.archiveId) ?? { state: initialState, revision: -1n, position: 0n };
+      states.set(e.archiveId, {
+        state: evolve(s.state, e.event),
+        revision: e.recorded.revision,
+        position: e.recorded.position,
+      });
+      dirty.add(e.archiveId);
+    });
+    const rows = [...dirty].flatMap((archiveId) => {
+      const s = states.get(archiveId)!;
+      return s.state.status === 'none'
+        ? []
+        : [
+            {
+              archive_id: archiveId,
+              status: s.state.status,
+              state: json(s.state),
+              revision: pos(s.revision),
+              position: pos(s.position),
+            },
+          ];
+    });
+    await upsertRows(ctx, 'archive_detail', ['archive_id'], rows);
+  },
+});

@@ -1,14 +1,26 @@
 import type { Projection } from '../projection';
-import { pos, update, upsert } from './sql';
+import { keyedRows } from './keyed-rows';
+import { pos } from './sql';
+
+const columnOfField: Record<string, string> = {
+  'company.name': 'name',
+  'company.shortName': 'short_name',
+  'classification.status': 'customer_status',
+  'classification.industry': 'industry',
+  'classification.region': 'region',
+  'classification.nature': 'nature',
+};
 
 /** 1. Archive list: filter by tier, status, industry, region, nature, custodian, secrecy; search by name. */
-export const archiveList: Projection = {
+export const archiveList: Projection = keyedRows({
   name: 'archive-list',
   version: 1,
-  tables: ['archive_list'],
+  table: 'archive_list',
+  key: ['archive_id'],
   async createTables(ctx) {
+    const t = ctx.table('archive_list');
     await ctx.db.schema
-      .createTable(ctx.table('archive_list'))
+      .createTable(t)
       .ifNotExists()
       .addColumn('archive_id', 'text', (c) => c.primaryKey())
       .addColumn('number', 'text', (c) => c.notNull())
@@ -29,61 +41,55 @@ export const archiveList: Projection = {
       .execute();
     for (const col of ['tier', 'industry', 'region', 'custodian_id', 'name'])
       await ctx.db.schema
-        .createIndex(`${ctx.table('archive_list')}_${col}`)
+        .createIndex(`${t}_${col}`)
         .ifNotExists()
-        .on(ctx.table('archive_list'))
+        .on(t)
         .columns([col, 'archive_id'])
         .execute();
   },
-  async apply(ctx, e) {
-    if (e.kind !== 'archive') return;
+  touches: (e) => (e.kind === 'archive' ? [[e.archiveId]] : []),
+  reduce(row, e) {
+    if (e.kind !== 'archive') return row;
     const { event, recorded } = e;
     const at = { revision: pos(recorded.revision), position: pos(recorded.position) };
-    const where = { archive_id: e.archiveId };
+    if (event.type === 'ArchiveCreated') {
+      const d = event.data;
+      return {
+        archive_id: d.archiveId,
+        number: d.number,
+        name: d.profile.company.name,
+        short_name: d.profile.company.shortName ?? null,
+        tier: d.tier,
+        status: 'open',
+        customer_status: d.profile.classification.status,
+        industry: d.profile.classification.industry,
+        region: d.profile.classification.region,
+        nature: d.profile.classification.nature,
+        custodian_id: d.custodian.id,
+        department: d.department,
+        secrecy_level: d.secrecyLevel,
+        created_at: d.createdAt,
+        ...at,
+      };
+    }
+    if (!row) return row;
     switch (event.type) {
-      case 'ArchiveCreated': {
-        const d = event.data;
-        return upsert(ctx, 'archive_list', ['archive_id'], {
-          archive_id: d.archiveId,
-          number: d.number,
-          name: d.profile.company.name,
-          short_name: d.profile.company.shortName ?? null,
-          tier: d.tier,
-          status: 'open',
-          customer_status: d.profile.classification.status,
-          industry: d.profile.classification.industry,
-          region: d.profile.classification.region,
-          nature: d.profile.classification.nature,
-          custodian_id: d.custodian.id,
-          department: d.department,
-          secrecy_level: d.secrecyLevel,
-          created_at: d.createdAt,
-          ...at,
-        });
-      }
       case 'ArchiveUpdated': {
-        const columns: Record<string, string> = {
-          'company.name': 'name',
-          'company.shortName': 'short_name',
-          'classification.status': 'customer_status',
-          'classification.industry': 'industry',
-          'classification.region': 'region',
-          'classification.nature': 'nature',
-        };
-        const set: Record<string, unknown> = { ...at };
-        for (const c of event.data.changes) if (columns[c.field]) set[columns[c.field]!] = c.after;
-        return update(ctx, 'archive_list', where, set);
+        const next: Record<string, unknown> = { ...row, ...at };
+        for (const c of event.data.changes)
+          if (columnOfField[c.field]) next[columnOfField[c.field]!] = c.after;
+        return next;
       }
       case 'TierChanged':
-        return update(ctx, 'archive_list', where, { tier: event.data.to, ...at });
+        return { ...row, tier: event.data.to, ...at };
       case 'CustodianChanged':
-        return update(ctx, 'archive_list', where, { custodian_id: event.data.to.id, ...at });
+        return { ...row, custodian_id: event.data.to.id, ...at };
       case 'SecrecyLevelChanged':
-        return update(ctx, 'archive_list', where, { secrecy_level: event.data.to, ...at });
+        return { ...row, secrecy_level: event.data.to, ...at };
       case 'ArchiveDestroyed':
-        return update(ctx, 'archive_list', where, { status: 'destroyed', ...at });
+        return { ...row, status: 'destroyed', ...at };
       default:
-        return update(ctx, 'archive_list', where, at);
+        return { ...row, ...at };
     }
   },
-};
+});

@@ -1,11 +1,22 @@
 import type { Projection } from '../projection';
-import { bool, update, upsert } from './sql';
+import { keyedRows } from './keyed-rows';
+import { bool } from './sql';
+
+const borrowingEvents = [
+  'BorrowRequested',
+  'BorrowApproved',
+  'BorrowRejected',
+  'ArchiveLent',
+  'ArchiveReturned',
+  'ReturnOverdue',
+];
 
 /** 6. Borrowing register 借阅登记 (DOMAIN.md §6). Overdue is judged at query time, or recorded by the worker. */
-export const borrowingRegister: Projection = {
+export const borrowingRegister: Projection = keyedRows({
   name: 'borrowing-register',
   version: 1,
-  tables: ['borrowing_register'],
+  table: 'borrowing_register',
+  key: ['borrowing_id'],
   async createTables(ctx) {
     const t = ctx.table('borrowing_register');
     await ctx.db.schema
@@ -31,73 +42,59 @@ export const borrowingRegister: Projection = {
     await ctx.db.schema.createIndex(`${t}_archive`).ifNotExists().on(t).columns(['archive_id']).execute();
     await ctx.db.schema.createIndex(`${t}_due`).ifNotExists().on(t).columns(['status', 'due_at']).execute();
   },
-  async apply(ctx, e) {
-    if (e.kind !== 'archive') return;
+  touches: (e) =>
+    e.kind === 'archive' && borrowingEvents.includes(e.event.type)
+      ? [[(e.event.data as { borrowingId: string }).borrowingId]]
+      : [],
+  reduce(row, e) {
+    if (e.kind !== 'archive') return row;
     const { event } = e;
+    if (event.type === 'BorrowRequested') {
+      const r = event.data.requester;
+      return {
+        borrowing_id: event.data.borrowingId,
+        archive_id: e.archiveId,
+        requester_id: r.id,
+        requester_name: r.name ?? null,
+        requester_role: r.role,
+        department: r.department,
+        purpose: event.data.purpose,
+        status: 'requested',
+        requested_at: event.data.requestedAt,
+        approver_id: null,
+        lent_at: null,
+        due_at: null,
+        destination: null,
+        returned_at: null,
+        condition: null,
+        overdue_recorded: bool(false),
+      };
+    }
+    if (!row) return row;
     switch (event.type) {
-      case 'BorrowRequested': {
-        const r = event.data.requester;
-        return upsert(ctx, 'borrowing_register', ['borrowing_id'], {
-          borrowing_id: event.data.borrowingId,
-          archive_id: e.archiveId,
-          requester_id: r.id,
-          requester_name: r.name ?? null,
-          requester_role: r.role,
-          department: r.department,
-          purpose: event.data.purpose,
-          status: 'requested',
-          requested_at: event.data.requestedAt,
-          approver_id: null,
-          lent_at: null,
-          due_at: null,
-          destination: null,
-          returned_at: null,
-          condition: null,
-          overdue_recorded: bool(false),
-        });
-      }
       case 'BorrowApproved':
-        return update(
-          ctx,
-          'borrowing_register',
-          { borrowing_id: event.data.borrowingId },
-          { status: 'approved', approver_id: event.data.approver.id },
-        );
+        return { ...row, status: 'approved', approver_id: event.data.approver.id };
       case 'BorrowRejected':
-        return update(
-          ctx,
-          'borrowing_register',
-          { borrowing_id: event.data.borrowingId },
-          { status: 'rejected', approver_id: event.data.rejectedBy.id },
-        );
+        return { ...row, status: 'rejected', approver_id: event.data.rejectedBy.id };
       case 'ArchiveLent':
-        return update(
-          ctx,
-          'borrowing_register',
-          { borrowing_id: event.data.borrowingId },
-          {
-            status: 'lent',
-            lent_at: event.data.lentAt,
-            due_at: event.data.dueAt,
-            destination: event.data.destination,
-          },
-        );
+        return {
+          ...row,
+          status: 'lent',
+          lent_at: event.data.lentAt,
+          due_at: event.data.dueAt,
+          destination: event.data.destination,
+        };
       case 'ArchiveReturned':
-        return update(
-          ctx,
-          'borrowing_register',
-          { borrowing_id: event.data.borrowingId },
-          { status: 'returned', returned_at: event.data.returnedAt, condition: event.data.condition },
-        );
+        return {
+          ...row,
+          status: 'returned',
+          returned_at: event.data.returnedAt,
+          condition: event.data.condition,
+        };
       case 'ReturnOverdue':
-        return update(
-          ctx,
-          'borrowing_register',
-          { borrowing_id: event.data.borrowingId },
-          { overdue_recorded: bool(true) },
-        );
+        return { ...row, overdue_recorded: bool(true) };
       default:
-        return;
+        return row;
     }
   },
-};
+});

@@ -1,11 +1,10 @@
 import { PERSONAL_FIELDS, REDACTED } from '@dossier/core';
-import type { Projection } from '../projection';
-import { json, pos } from './sql';
+import type { ProjectedEvent, Projection } from '../projection';
+import { forEachEvent } from '../projection';
+import { insertRows, json, pos } from './sql';
 
 /** The changes an event makes, field by field (before → after). */
-const changesOf = (
-  e: Parameters<Projection['apply']>[1],
-): { field: string; before: unknown; after: unknown }[] => {
+const changesOf = (e: ProjectedEvent): { field: string; before: unknown; after: unknown }[] => {
   if (e.kind !== 'archive') return [];
   const { event } = e;
   switch (event.type) {
@@ -70,37 +69,34 @@ export const changeHistory: Projection = {
       .execute();
     await ctx.db.schema.createIndex(`${t}_actor`).ifNotExists().on(t).columns(['actor_id', 'at']).execute();
   },
-  async apply(ctx, e) {
-    const changes = changesOf(e);
-    if (changes.length > 0) {
+  async applyBatch(ctx, events) {
+    const rows = forEachEvent(events, (e) => {
       const m = e.recorded.metadata;
-      await ctx.db
-        .insertInto(ctx.table('change_history'))
-        .values(
-          changes.map((c, seq) => ({
-            position: pos(e.recorded.position),
-            seq,
-            archive_id: e.archiveId,
-            revision: pos(e.recorded.revision),
-            event_type: e.recorded.type,
-            field: c.field,
-            before: json(c.before),
-            after: json(c.after),
-            actor_id: m.actor.id,
-            actor_role: m.actor.role,
-            at: m.occurredAt,
-            reason: m.reason ?? null,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['position', 'seq']).doNothing())
-        .execute();
-    }
+      return changesOf(e).map((c, seq) => ({
+        position: pos(e.recorded.position),
+        seq,
+        archive_id: e.archiveId,
+        revision: pos(e.recorded.revision),
+        event_type: e.recorded.type,
+        field: c.field,
+        before: json(c.before),
+        after: json(c.after),
+        actor_id: m.actor.id,
+        actor_role: m.actor.role,
+        at: m.occurredAt,
+        reason: m.reason ?? null,
+      }));
+    }).flat();
+    await insertRows(ctx, 'change_history', ['position', 'seq'], rows);
     // 销毁 reaches the history too: the sealed personal values go, the fact of the change stays
-    if (e.kind === 'archive' && e.event.type === 'ArchiveDestroyed')
+    const destroyed = events.flatMap((e) =>
+      e.kind === 'archive' && e.event.type === 'ArchiveDestroyed' ? [e.archiveId] : [],
+    );
+    if (destroyed.length > 0)
       await ctx.db
         .updateTable(ctx.table('change_history'))
         .set({ before: json(REDACTED), after: json(REDACTED) })
-        .where('archive_id', '=', e.archiveId)
+        .where('archive_id', 'in', destroyed)
         .where('field', 'in', [...PERSONAL_FIELDS])
         .execute();
   },

@@ -1,24 +1,16 @@
 import { nextContactDue } from '@dossier/core';
 import type { Tier } from '@dossier/core';
 import type { Projection, ProjectionContext } from '../projection';
-import { update, upsert } from './sql';
+import { keyedRows } from './keyed-rows';
+import type { Row } from './sql';
 
-interface Row {
-  archive_id: string;
-  custodian_id: string;
-  tier: Tier;
-  tier_since: string;
-  last_phone: string | null;
-  last_visit: string | null;
-}
-
-const withDue = (ctx: ProjectionContext, r: Row) => {
+const withDue = (ctx: ProjectionContext, r: Row): Row => {
   const input = {
-    tier: r.tier,
-    tierSince: r.tier_since,
+    tier: r.tier as Tier,
+    tierSince: r.tier_since as string,
     lastContact: {
-      ...(r.last_phone ? { phone: r.last_phone } : {}),
-      ...(r.last_visit ? { visit: r.last_visit } : {}),
+      ...(r.last_phone ? { phone: r.last_phone as string } : {}),
+      ...(r.last_visit ? { visit: r.last_visit as string } : {}),
     },
   };
   return {
@@ -29,10 +21,11 @@ const withDue = (ctx: ProjectionContext, r: Row) => {
 };
 
 /** 4. Contact board 客户联络一览表 (000 §六.2): per archive and staff member, last and next phone / visit. */
-export const contactBoard: Projection = {
+export const contactBoard: Projection = keyedRows({
   name: 'contact-board',
   version: 1,
-  tables: ['contact_board'],
+  table: 'contact_board',
+  key: ['archive_id'],
   async createTables(ctx) {
     const t = ctx.table('contact_board');
     await ctx.db.schema
@@ -54,42 +47,47 @@ export const contactBoard: Projection = {
       .columns(['custodian_id', 'phone_due'])
       .execute();
   },
-  async apply(ctx, e) {
-    if (e.kind !== 'archive') return;
+  touches: (e) =>
+    e.kind === 'archive' &&
+    ['ArchiveCreated', 'ArchiveDestroyed', 'CustodianChanged', 'ContactLogged', 'TierChanged'].includes(
+      e.event.type,
+    )
+      ? [[e.archiveId]]
+      : [],
+  reduce(row, e, _key, ctx) {
+    if (e.kind !== 'archive') return row;
     const { event } = e;
-    const t = ctx.table('contact_board');
     if (event.type === 'ArchiveCreated') {
       const d = event.data;
-      const row: Row = {
+      return withDue(ctx, {
         archive_id: d.archiveId,
         custodian_id: d.custodian.id,
         tier: d.tier,
         tier_since: d.createdAt,
         last_phone: null,
         last_visit: null,
-      };
-      return upsert(ctx, 'contact_board', ['archive_id'], withDue(ctx, row));
+      });
     }
-    if (event.type === 'ArchiveDestroyed') {
-      await ctx.db.deleteFrom(t).where('archive_id', '=', e.archiveId).execute();
-      return;
+    if (!row) return row;
+    switch (event.type) {
+      case 'ArchiveDestroyed':
+        return null;
+      case 'CustodianChanged':
+        return { ...row, custodian_id: event.data.to.id };
+      case 'TierChanged':
+        return withDue(ctx, { ...row, tier: event.data.to, tier_since: event.data.at });
+      case 'ContactLogged': {
+        const column =
+          event.data.channel === 'phone'
+            ? 'last_phone'
+            : event.data.channel === 'visit'
+              ? 'last_visit'
+              : undefined;
+        if (!column || (row[column] && (row[column] as string) >= event.data.at)) return row;
+        return withDue(ctx, { ...row, [column]: event.data.at });
+      }
+      default:
+        return row;
     }
-    if (event.type === 'CustodianChanged')
-      return update(ctx, 'contact_board', { archive_id: e.archiveId }, { custodian_id: event.data.to.id });
-    if (event.type !== 'ContactLogged' && event.type !== 'TierChanged') return;
-    const row = (await ctx.db
-      .selectFrom(t)
-      .selectAll()
-      .where('archive_id', '=', e.archiveId)
-      .executeTakeFirst()) as Row | undefined;
-    if (!row) return;
-    let next: Row = row;
-    if (event.type === 'TierChanged') next = { ...row, tier: event.data.to, tier_since: event.data.at };
-    else if (event.data.channel === 'phone' && (!row.last_phone || event.data.at > row.last_phone))
-      next = { ...row, last_phone: event.data.at };
-    else if (event.data.channel === 'visit' && (!row.last_visit || event.data.at > row.last_visit))
-      next = { ...row, last_visit: event.data.at };
-    const { archive_id: _id, ...set } = withDue(ctx, next);
-    return update(ctx, 'contact_board', { archive_id: e.archiveId }, set);
   },
-};
+});

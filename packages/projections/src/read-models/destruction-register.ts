@@ -1,5 +1,6 @@
 import type { Projection } from '../projection';
-import { bool, json, upsert } from './sql';
+import { forEachEvent } from '../projection';
+import { bool, insertRows, json } from './sql';
 
 /** 7. Destruction register 销毁清册 (DOMAIN.md §7): kept forever, no personal information. */
 export const destructionRegister: Projection = {
@@ -27,25 +28,30 @@ export const destructionRegister: Projection = {
       .addColumn('position', 'bigint', (c) => c.notNull())
       .execute();
   },
-  async apply(ctx, e) {
-    if (e.kind !== 'archive' || e.event.type !== 'ArchiveDestroyed') return;
-    const d = e.event.data;
-    await upsert(ctx, 'destruction_register', ['destruction_id'], {
-      destruction_id: d.destructionId,
-      archive_id: e.archiveId,
-      archive_number: d.archiveNumber,
-      reason: d.reason,
-      basis: d.basis,
-      retention_required: bool(d.retentionRequired),
-      retention_until: d.retentionUntil ?? null,
-      secrecy_level: d.secrecyLevel,
-      requested_by: d.requestedBy.id,
-      approved_by: d.approvedBy.id,
-      witnesses: json(d.witnesses.map((w) => w.id)),
-      executed_by: d.executedBy.id,
-      destroyed_at: d.destroyedAt,
-      method: d.method,
-      position: e.recorded.position.toString(),
-    });
+  async applyBatch(ctx, events) {
+    const rows = forEachEvent(events, (e) => {
+      if (e.kind !== 'archive' || e.event.type !== 'ArchiveDestroyed') return [];
+      const d = e.event.data;
+      return [
+        {
+          destruction_id: d.destructionId,
+          archive_id: e.archiveId,
+          archive_number: d.archiveNumber,
+          reason: d.reason,
+          basis: d.basis,
+          retention_required: bool(d.retentionRequired),
+          retention_until: d.retentionUntil ?? null,
+          secrecy_level: d.secrecyLevel,
+          requested_by: d.requestedBy.id,
+          approved_by: d.approvedBy.id,
+          witnesses: json(d.witnesses.map((w) => w.id)),
+          executed_by: d.executedBy.id,
+          destroyed_at: d.destroyedAt,
+          method: d.method,
+          position: e.recorded.position.toString(),
+        },
+      ];
+    }).flat();
+    await insertRows(ctx, 'destruction_register', ['destruction_id'], rows);
   },
 };

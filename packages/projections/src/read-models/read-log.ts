@@ -1,4 +1,6 @@
 import type { Projection } from '../projection';
+import { forEachEvent } from '../projection';
+import { insertRows } from './sql';
 
 /** 9. Read log: who read which archive's detail, when, under which grant (DOMAIN.md §6). */
 export const readLog: Projection = {
@@ -26,20 +28,22 @@ export const readLog: Projection = {
       .execute();
     await ctx.db.schema.createIndex(`${t}_reader`).ifNotExists().on(t).columns(['reader_id', 'at']).execute();
   },
-  async apply(ctx, e) {
-    if (e.kind !== 'read') return;
-    await ctx.db
-      .insertInto(ctx.table('read_log'))
-      .values({
-        position: e.recorded.position.toString(),
-        archive_id: e.read.archiveId,
-        reader_id: e.read.reader.id,
-        reader_role: e.read.reader.role,
-        reader_department: e.read.reader.department,
-        grant_used: e.read.grant,
-        at: e.read.at,
-      })
-      .onConflict((oc) => oc.column('position').doNothing())
-      .execute();
+  async applyBatch(ctx, events) {
+    const rows = forEachEvent(events, (e) =>
+      e.kind !== 'read'
+        ? []
+        : [
+            {
+              position: e.recorded.position.toString(),
+              archive_id: e.read.archiveId,
+              reader_id: e.read.reader.id,
+              reader_role: e.read.reader.role,
+              reader_department: e.read.reader.department,
+              grant_used: e.read.grant,
+              at: e.read.at,
+            },
+          ],
+    ).flat();
+    await insertRows(ctx, 'read_log', ['position'], rows);
   },
 };

@@ -1,12 +1,14 @@
 import { slaDeadlines } from '@dossier/core';
 import type { Projection } from '../projection';
-import { bool, update, upsert } from './sql';
+import { keyedRows } from './keyed-rows';
+import { bool } from './sql';
 
 /** 5. SLA board: information receipts and their update deadlines (DOMAIN.md §3); the state is judged at query time. */
-export const slaBoard: Projection = {
+export const slaBoard: Projection = keyedRows({
   name: 'sla-board',
   version: 1,
-  tables: ['sla_board'],
+  table: 'sla_board',
+  key: ['archive_id', 'receipt_id'],
   async createTables(ctx) {
     const t = ctx.table('sla_board');
     await ctx.db.schema
@@ -14,7 +16,6 @@ export const slaBoard: Projection = {
       .ifNotExists()
       .addColumn('archive_id', 'text', (c) => c.notNull())
       .addColumn('receipt_id', 'text', (c) => c.notNull())
-      .addColumn('custodian_id', 'text')
       .addColumn('channel', 'text', (c) => c.notNull())
       .addColumn('received_at', 'text', (c) => c.notNull())
       .addColumn('received_by', 'text', (c) => c.notNull())
@@ -32,39 +33,44 @@ export const slaBoard: Projection = {
       .columns(['resolved_at', 'breach_at'])
       .execute();
   },
-  async apply(ctx, e) {
-    if (e.kind !== 'archive') return;
+  touches(e) {
+    if (e.kind !== 'archive') return [];
     const { event } = e;
-    const key = (receiptId: string) => ({ archive_id: e.archiveId, receipt_id: receiptId });
     switch (event.type) {
-      case 'InformationReceived': {
-        const d = slaDeadlines(ctx.config, event.data.receivedAt);
-        return upsert(ctx, 'sla_board', ['archive_id', 'receipt_id'], {
-          ...key(event.data.receiptId),
-          custodian_id: null,
-          channel: event.data.channel,
-          received_at: event.data.receivedAt,
-          received_by: event.data.receivedBy.id,
-          warn_at: d.warnAt,
-          breach_at: d.breachAt,
-          resolved_at: null,
-          warned: bool(false),
-          breached: bool(false),
-        });
-      }
-      case 'ArchiveUpdated':
-        for (const id of event.data.resolves)
-          await update(ctx, 'sla_board', key(id), { resolved_at: event.data.at });
-        return;
+      case 'InformationReceived':
       case 'UpdateSlaWarned':
-        return update(ctx, 'sla_board', key(event.data.receiptId), { warned: bool(true) });
       case 'UpdateSlaBreached':
-        return update(ctx, 'sla_board', key(event.data.receiptId), {
-          warned: bool(true),
-          breached: bool(true),
-        });
+        return [[e.archiveId, event.data.receiptId]];
+      case 'ArchiveUpdated':
+        return event.data.resolves.map((id) => [e.archiveId, id]);
       default:
-        return;
+        return [];
     }
   },
-};
+  reduce(row, e, key, ctx) {
+    if (e.kind !== 'archive') return row;
+    const { event } = e;
+    if (event.type === 'InformationReceived') {
+      const d = slaDeadlines(ctx.config, event.data.receivedAt);
+      return {
+        archive_id: e.archiveId,
+        receipt_id: event.data.receiptId,
+        channel: event.data.channel,
+        received_at: event.data.receivedAt,
+        received_by: event.data.receivedBy.id,
+        warn_at: d.warnAt,
+        breach_at: d.breachAt,
+        resolved_at: null,
+        warned: bool(false),
+        breached: bool(false),
+      };
+    }
+    if (!row) return row;
+    if (event.type === 'ArchiveUpdated')
+      return row.resolved_at ? row : { ...row, resolved_at: event.data.at };
+    if (event.type === 'UpdateSlaWarned') return { ...row, warned: bool(true) };
+    if (event.type === 'UpdateSlaBreached') return { ...row, warned: bool(true), breached: bool(true) };
+    void key;
+    return row;
+  },
+});

@@ -55,11 +55,17 @@ export const approveBorrow: Rule<CommandOf<'ApproveBorrow'>> = (c, archive, conf
   return right([event('BorrowApproved', { borrowingId: c.borrowingId, approver: approverOf(c.actor) })]);
 };
 
-export const rejectBorrow = (c: CommandOf<'RejectBorrow'>, archive: ArchiveData): Decision => {
+export const rejectBorrow: Rule<CommandOf<'RejectBorrow'>> = (c, archive, config) => {
   const found = find(archive, c.borrowingId, 'requested', 'only a requested borrowing can be rejected');
   if (found._tag === 'Left') return found;
   if (found.right.requester.id === c.actor.id)
     return reject('borrowing.approver-is-requester', SECTION, 'the approver is never the requester');
+  if (!approverFits(config, found.right.requester.role, c.actor.role))
+    return reject(
+      'borrowing.approver-role',
+      SECTION,
+      `a borrowing by a ${found.right.requester.role} is decided by ${config.borrowing.approvers[found.right.requester.role].join(' or ') || 'nobody'}, not a ${c.actor.role}`,
+    );
   return right([
     event('BorrowRejected', {
       borrowingId: c.borrowingId,

@@ -8,7 +8,14 @@ import { event } from './context';
 export const handover: Rule<CommandOf<'ChangeCustodian'>> = (c, archive, config) => {
   if (c.to.id === archive.custodian.id)
     return reject('handover.same-custodian', 'DOMAIN.md §2 (移交)', `${c.to.id} is the custodian already`);
-  const missing = config.handover.signOffRoles.filter((r) => !c.signedOffBy.some((s) => s.role === r));
+  const signers = config.handover.signOffRoles.map((r) => c.signedOffBy.find((s) => s.role === r));
+  const missing = config.handover.signOffRoles.filter((_r, i) => !signers[i]);
+  if (missing.length === 0 && new Set(signers.map((s) => s!.id)).size < signers.length)
+    return reject(
+      'handover.same-signer',
+      'DOMAIN.md §2 (移交), 004 §5.2.5',
+      'each sign-off must come from a different person',
+    );
   if (missing.length > 0)
     return reject(
       'handover.sign-off-missing',

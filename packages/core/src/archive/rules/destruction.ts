@@ -5,7 +5,7 @@ import type { CommandOf } from '../commands';
 import { invalid, reject } from '../errors';
 import type { ArchiveData } from '../state';
 import { activeBorrowings } from '../state';
-import type { Decision, Rule } from './context';
+import type { Rule } from './context';
 import { approverOf, event, staffOf } from './context';
 
 // 销毁 (DOMAIN.md §7; 004 §5.2.6; 001 客户档案销毁)
@@ -31,6 +31,24 @@ const blockers = (archive: ArchiveData) => {
   return undefined;
 };
 
+/** May the archive be destroyed on this basis now? Only without an agreement, or once retention has run. */
+const retentionAllows = (config: PolicyConfig, archive: ArchiveData, basis: string, issuedAt: string) => {
+  const until = retentionUntil(config, archive);
+  if (basis === 'no_agreement' && archive.agreementReached)
+    return reject<string>(
+      'destruction.agreement-reached',
+      SECTION,
+      'an agreement was reached with this customer: it may be destroyed only once its retention period has run',
+    );
+  if (archive.agreementReached && localDate(issuedAt, config.timeZone) < until)
+    return reject<string>(
+      'destruction.retention-running',
+      SECTION,
+      `the retention period runs until ${until}`,
+    );
+  return right(until);
+};
+
 export const requestDestruction: Rule<CommandOf<'RequestDestruction'>> = (c, archive, config) => {
   if (archive.destruction)
     return reject(
@@ -40,22 +58,15 @@ export const requestDestruction: Rule<CommandOf<'RequestDestruction'>> = (c, arc
     );
   const blocked = blockers(archive);
   if (blocked) return blocked;
-  const until = retentionUntil(config, archive);
-  if (c.basis === 'no_agreement' && archive.agreementReached)
-    return reject(
-      'destruction.agreement-reached',
-      SECTION,
-      'an agreement was reached with this customer: it may be destroyed only once its retention period has run',
-    );
-  if (archive.agreementReached && localDate(c.issuedAt, config.timeZone) < until)
-    return reject('destruction.retention-running', SECTION, `the retention period runs until ${until}`);
+  const allowed = retentionAllows(config, archive, c.basis, c.issuedAt);
+  if (allowed._tag === 'Left') return allowed;
   return right([
     event('DestructionRequested', {
       destructionId: c.destructionId,
       requestedBy: approverOf(c.actor),
       reason: c.reason,
       basis: c.basis,
-      ...(archive.agreementReached ? { retentionUntil: until } : {}),
+      ...(archive.agreementReached ? { retentionUntil: allowed.right } : {}),
     }),
   ]);
 };
@@ -88,7 +99,7 @@ export const approveDestruction: Rule<CommandOf<'ApproveDestruction'>> = (c, arc
 };
 
 /** Executed before two supervising witnesses (监销人), both other than the requester. */
-export const executeDestruction = (c: CommandOf<'ExecuteDestruction'>, archive: ArchiveData): Decision => {
+export const executeDestruction: Rule<CommandOf<'ExecuteDestruction'>> = (c, archive, config) => {
   const d = archive.destruction;
   if (!d || d.destructionId !== c.destructionId)
     return reject(
@@ -109,6 +120,9 @@ export const executeDestruction = (c: CommandOf<'ExecuteDestruction'>, archive: 
     );
   const blocked = blockers(archive);
   if (blocked) return blocked;
+  // what held at the request must still hold: an agreement reached since then stops the destruction
+  const allowed = retentionAllows(config, archive, d.basis, c.issuedAt);
+  if (allowed._tag === 'Left') return allowed;
   return right([
     event('ArchiveDestroyed', {
       destructionId: d.destructionId,

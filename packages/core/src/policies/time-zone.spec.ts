@@ -1,0 +1,67 @@
+import { addDays, addMonths, localDate, startOfLocalDay, zonedInstant } from './time-zone';
+
+describe('company time zone (DOMAIN.md §3, §4, §6: calendar days in Asia/Shanghai)', () => {
+  it.each([
+    ['2026-03-02T15:59:59.999Z', '2026-03-02'],
+    ['2026-03-02T16:00:00.000Z', '2026-03-03'],
+    ['2026-12-31T16:00:00.000Z', '2027-01-01'],
+  ])('time zone: the instant %s falls on %s in Shanghai', (instant, date) => {
+    expect(localDate(instant, 'Asia/Shanghai')).toBe(date);
+    expect(localDate(new Date(instant), 'Asia/Shanghai')).toBe(date);
+  });
+
+  it('time zone: zonedInstant is the instant the zone’s wall clock shows the date and time', () => {
+    expect(zonedInstant('2026-03-02', '18:00', 'Asia/Shanghai').toISOString()).toBe(
+      '2026-03-02T10:00:00.000Z',
+    );
+    expect(zonedInstant('2026-03-02', '00:00', 'Asia/Shanghai').toISOString()).toBe(
+      '2026-03-01T16:00:00.000Z',
+    );
+    expect(startOfLocalDay('2026-03-02', 'Asia/Shanghai').toISOString()).toBe('2026-03-01T16:00:00.000Z');
+  });
+
+  it('time zone: zonedInstant follows daylight saving where a zone has it', () => {
+    expect(zonedInstant('2026-01-15', '18:00', 'America/New_York').toISOString()).toBe(
+      '2026-01-15T23:00:00.000Z',
+    );
+    expect(zonedInstant('2026-07-15', '18:00', 'America/New_York').toISOString()).toBe(
+      '2026-07-15T22:00:00.000Z',
+    );
+    expect(zonedInstant('2026-03-08', '01:00', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T06:00:00.000Z',
+    );
+    expect(zonedInstant('2026-03-08', '05:00', 'America/New_York').toISOString()).toBe(
+      '2026-03-08T09:00:00.000Z',
+    );
+    expect(zonedInstant('2026-11-01', '05:00', 'America/New_York').toISOString()).toBe(
+      '2026-11-01T10:00:00.000Z',
+    );
+  });
+
+  it('time zone: localDate ∘ zonedInstant is the identity on dates', () => {
+    for (const d of ['2026-01-01', '2026-02-28', '2026-03-08', '2026-11-01', '2028-02-29'])
+      for (const tz of ['Asia/Shanghai', 'America/New_York', 'Europe/London'])
+        expect(localDate(zonedInstant(d, '12:00', tz), tz)).toBe(d);
+  });
+
+  it.each([
+    ['2026-03-02', 7, '2026-03-09'],
+    ['2026-02-25', 7, '2026-03-04'],
+    ['2026-12-28', 14, '2027-01-11'],
+    ['2026-03-02', -1, '2026-03-01'],
+  ])('time zone: addDays(%s, %i) = %s', (date, days, expected) => {
+    expect(addDays(date, days)).toBe(expected);
+  });
+
+  it.each([
+    ['2026-01-31', 1, '2026-02-28'],
+    ['2028-01-31', 1, '2028-02-29'],
+    ['2026-03-31', 2, '2026-05-31'],
+    ['2026-03-31', 3, '2026-06-30'],
+    ['2026-11-30', 3, '2027-02-28'],
+    ['2026-03-02', 60, '2031-03-02'],
+    ['2028-02-29', 12, '2029-02-28'],
+  ])('time zone: addMonths(%s, %i) = %s, clamped to the month’s last day', (date, months, expected) => {
+    expect(addMonths(date, months)).toBe(expected);
+  });
+});

@@ -1,0 +1,174 @@
+/* pnpm bench:projections — rebuild every read model from a generated history, on SQLite and on PostgreSQL. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool } from 'pg';
+import type { EventStore } from '@dossier/core';
+import { openSqliteStore } from '@dossier/sqlite';
+import { openPostgresStore } from '@dossier/postgres';
+import { allReadModels } from '../src/read-models';
+import { projectionRunner } from '../src/runner';
+import { generateHistory } from './history';
+
+/* eslint-disable @typescript-eslint/no-explicit-any, no-console */
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const ARCHIVES = Number(process.env.BENCH_ARCHIVES ?? Math.max(1, Math.round(EVENTS / 50)));
+const ROUNDS = Math.max(1, Math.round(EVENTS / ARCHIVES / 5));
+const PG_URL = process.env.DOSSIER_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+interface Row {
+  adapter: string;
+  events: number;
+  rawPerSec: number;
+  rebuildPerSec: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+}
+
+const memorySampler = () => {
+  let rss = 0;
+  let heap = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    rss = Math.max(rss, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  };
+  const timer = setInterval(sample, 50);
+  return () => {
+    clearInterval(timer);
+    sample();
+    return { rssMb: rss / 2 ** 20, heapMb: heap / 2 ** 20 };
+  };
+};
+
+const rebuild = async (store: EventStore, db: Kysely<any>, dialect: 'sqlite' | 'postgres') => {
+  const head = await store.headPosition();
+  const runner = projectionRunner({ store, db, dialect, projections: allReadModels(), batchSize: 2000 });
+  global.gc?.();
+  const stopSampling = memorySampler();
+  const t = performance.now();
+  await runner.start();
+  if (!(await runner.waitFor(head, 3_600_000))) throw new Error('rebuild did not finish');
+  const seconds = (performance.now() - t) / 1000;
+  await runner.stop();
+  return { seconds, ...stopSampling() };
+};
+
+const sqlite = async (): Promise<Row> => {
+  const dir = mkdtempSync(join(tmpdir(), 'dossier-bench-proj-'));
+  const path = join(dir, 'dossier.db');
+  try {
+    const store = openSqliteStore({ path, masterKey: randomBytes(32), synchronous: 'NORMAL' });
+    const n = await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+    // raw driver: ordered read of the same rows and JSON.parse of data and metadata
+    const raw = new Database(path, { readonly: true });
+    let t = performance.now();
+    let count = 0;
+    for (const r of raw.prepare('SELECT * FROM events ORDER BY position').iterate() as Iterable<{
+      data: string;
+      metadata: string;
+    }>) {
+      JSON.parse(r.data);
+      JSON.parse(r.metadata);
+      count++;
+    }
+    const rawSeconds = (performance.now() - t) / 1000;
+    raw.close();
+    t = performance.now();
+    const db = new Kysely<any>({
+      dialect: new SqliteDialect({ database: new Database(join(dir, 'read-models.db')) }),
+    });
+    const r = await rebuild(store.events, db, 'sqlite');
+    await db.destroy();
+    await store.close();
+    return {
+      adapter: 'sqlite',
+      events: n,
+      rawPerSec: count / rawSeconds,
+      rebuildPerSec: n / r.seconds,
+      peakRssMb: r.rssMb,
+      peakHeapMb: r.heapMb,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const postgres = async (): Promise<Row | undefined> => {
+  const admin = new Pool({ connectionString: PG_URL, max: 1 });
+  try {
+    await admin.query('select 1');
+  } catch {
+    console.log('PostgreSQL unreachable: skipped');
+    await admin.end();
+    return undefined;
+  }
+  const name = `dossier_bench_proj_${Date.now()}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  try {
+    const store = await openPostgresStore({ url: url.toString(), masterKey: randomBytes(32), poolSize: 16 });
+    const n = await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+    const pool = new Pool({ connectionString: url.toString(), max: 4 });
+    pool.on('error', () => undefined);
+    let t = performance.now();
+    let count = 0;
+    let after = 0n;
+    for (;;) {
+      const { rows } = await pool.query<{ position: string; data: unknown; metadata: unknown }>(
+        `SELECT * FROM ${store.schema}.events WHERE position > $1 ORDER BY position LIMIT 5000`,
+        [after.toString()],
+      );
+      if (rows.length === 0) break;
+      count += rows.length;
+      after = BigInt(rows.at(-1)!.position);
+    }
+    const rawSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const r = await rebuild(store.events, db, 'postgres');
+    await db.destroy();
+    await store.close();
+    return {
+      adapter: 'postgres',
+      events: n,
+      rawPerSec: count / rawSeconds,
+      rebuildPerSec: n / r.seconds,
+      peakRssMb: r.rssMb,
+      peakHeapMb: r.heapMb,
+    };
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+};
+
+const main = async () => {
+  console.log(
+    `Rebuilding all 9 read models from ${EVENTS.toLocaleString()} events over ${ARCHIVES.toLocaleString()} archives`,
+  );
+  const rows = [await sqlite(), await postgres()].filter((r): r is Row => !!r);
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
+  console.log(
+    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB |',
+  );
+  console.log(
+    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|',
+  );
+  for (const r of rows)
+    console.log(
+      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} |`,
+    );
+};
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
