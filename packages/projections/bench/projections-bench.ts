@@ -13,7 +13,7 @@ import { allReadModels } from '../src/read-models';
 import { projectionRunner } from '../src/runner';
 import { generateHistory } from './history';
 
-/* eslint-disable @typescript-eslint/no-explicit-any, no-console */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const ARCHIVES = Number(process.env.BENCH_ARCHIVES ?? Math.max(1, Math.round(EVENTS / 50)));
 const ROUNDS = Math.max(1, Math.round(EVENTS / ARCHIVES / 5));
