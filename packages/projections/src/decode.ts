@@ -15,7 +15,7 @@ export class UndecodableEvent extends Error {
 }
 
 /** Recorded → projected, personal values left sealed; events of other streams (number reservations) are skipped. */
-export const toProjected = (r: RecordedEvent): ProjectedEvent | undefined => {
+export const toProjected = (r: RecordedEvent, validate = true): ProjectedEvent | undefined => {
   if (r.streamId.startsWith(READ_LOG_PREFIX)) {
     const d = ArchiveRead.decode(r.data);
     if (d._tag === 'Left') throw new UndecodableEvent(r.position, r.type, 'not an ArchiveRead');
@@ -23,7 +23,7 @@ export const toProjected = (r: RecordedEvent): ProjectedEvent | undefined => {
   }
   if (!r.streamId.startsWith(ARCHIVE_STREAM_PREFIX)) return undefined;
   const archiveId = r.streamId.slice(ARCHIVE_STREAM_PREFIX.length);
-  const d = decodeRecorded(r, 'sealed', archiveId);
+  const d = decodeRecorded(r, 'sealed', archiveId, { validate });
   if (d._tag === 'Left') throw new UndecodableEvent(r.position, r.type, d.left.message);
   return { kind: 'archive', archiveId, recorded: r, event: d.right.event };
 };

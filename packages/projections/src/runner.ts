@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { EventStore, PolicyConfig } from '@dossier/core';
+import type { EventStore, PolicyConfig, RecordedEvent } from '@dossier/core';
 import { defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
 import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
@@ -51,6 +51,11 @@ export interface RunnerOptions {
   readonly batchSize?: number;
   readonly pollMs?: number;
   readonly onError?: (e: PoisonEvent) => void;
+  /**
+   * Check every event against its codec before applying it (default false: events were validated when they
+   * were decided and the hash chain guards them; a read model that throws on an event still stops there).
+   */
+  readonly validate?: boolean;
 }
 
 const CHECKPOINTS = 'projection_checkpoints';
@@ -200,17 +205,28 @@ export const projectionRunner = (options: RunnerOptions) => {
   };
 
   const lane = async (members: Instance[], rebuild: boolean) => {
+    let prefetched: { after: bigint; page: Promise<readonly RecordedEvent[]> } | undefined;
     while (running) {
       const live = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
       if (live.length === 0) return;
       const from = live.reduce((m, i) => (i.checkpoint < m ? i.checkpoint : m), live[0]!.checkpoint);
-      const raw = await store.readAll({ after: from, limit: batchSize });
+      // read ahead: the next page is fetched while this one is applied
+      const raw =
+        prefetched && prefetched.after === from
+          ? await prefetched.page
+          : await store.readAll({ after: from, limit: batchSize });
+      prefetched = undefined;
+      if (raw.length === batchSize) {
+        const next = raw.at(-1)!.position;
+        prefetched = { after: next, page: store.readAll({ after: next, limit: batchSize }) };
+        prefetched.page.catch(() => undefined);
+      }
       if (raw.length > 0) {
         const projected: ProjectedEvent[] = [];
         let poison: PoisonEvent | undefined;
         for (const r of raw) {
           try {
-            const p = toProjected(r);
+            const p = toProjected(r, options.validate ?? false);
             if (p) projected.push(p);
           } catch (err) {
             poison = new PoisonEvent('*', r.position, r.type, err);

@@ -1,6 +1,5 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DossierDatabaseRefused } from './errors';
 import { APPLICATION_ID, SCHEMA_VERSION, applyMigrations, readSchemaVersion, schemaObjects } from './schema';
@@ -14,11 +13,14 @@ export interface DatabaseFileOptions {
 }
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
-const HEADER_BYTES = 100;
+/** The 100-byte file header and the 8-byte b-tree header of page 1 (the root of `sqlite_schema`). */
+const HEADER_BYTES = 108;
+const WAL_FORMAT = 2;
+const LEAF_TABLE_PAGE = 0x0d;
 
 const isMemory = (path: string) => path === ':memory:';
 
-/** The first 100 bytes of a file, or undefined when it does not exist or is empty (SQLite then creates it). */
+/** The first bytes of a file, or undefined when it does not exist or is empty (SQLite then creates it). */
 const readHeader = (path: string): Buffer | undefined => {
   let size: number;
   try {
@@ -38,17 +40,22 @@ const readHeader = (path: string): Buffer | undefined => {
   }
 };
 
+const refuseForeign = (path: string, detail: string) =>
+  new DossierDatabaseRefused(
+    path,
+    'foreign-database',
+    `${path} is a SQLite database of another application (${detail}); Dossier refuses to open it and left it unchanged`,
+  );
+
 /** Refuse anything that is not a Dossier database this build can read; answers the schema version (0: new). */
 const checkSchema = (db: Database.Database, path: string): number => {
   const version = readSchemaVersion(db);
   if (version === 0) {
     const objects = schemaObjects(db);
     if (objects.length > 0)
-      throw new DossierDatabaseRefused(
+      throw refuseForeign(
         path,
-        'foreign-database',
-        `${path} is a SQLite database of another application (it holds ${objects.slice(0, 5).join(', ')}` +
-          `${objects.length > 5 ? ', …' : ''} but no dossier_meta table); Dossier refuses to open it and left it unchanged`,
+        `it holds ${objects.slice(0, 5).join(', ')}${objects.length > 5 ? ', …' : ''} but no dossier_meta table`,
       );
   }
   if (!Number.isInteger(version) || version > SCHEMA_VERSION)
@@ -68,11 +75,31 @@ const notSqlite = (path: string, detail: string) =>
     `${path} is not a SQLite database (${detail}); Dossier refuses to open it and left it unchanged`,
   );
 
+const withReadonly = <T>(path: string, read: (db: Database.Database) => T): T => {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    return read(db);
+  } catch (e) {
+    if (e instanceof DossierDatabaseRefused) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notSqlite(path, (e as Error).message);
+    throw e;
+  } finally {
+    db?.close();
+  }
+};
+
 /**
- * Look at an existing file without writing a byte to it: the header first, then the schema through a
- * read-only connection. A writable connection could roll back someone else's hot journal or checkpoint
- * their WAL on close, so nothing writable touches a file before it has passed. Without a -wal file beside
- * it (no connection has it open) the file is read as immutable, so not even a -shm file is created.
+ * Look at an existing file without writing a byte to it. A writable connection could roll back someone
+ * else's hot journal or checkpoint their WAL on close, and even a read-only one creates -wal and -shm files
+ * beside a WAL-mode database, so the header decides as much as it can before SQLite opens anything:
+ * - not the SQLite magic: refused;
+ * - another application_id: refused; Dossier's id ('DoSS', set by the first migration): ours, its schema
+ *   version is read through a read-only connection;
+ * - no application_id and no -wal beside it (so the file holds everything committed): new if `sqlite_schema`
+ *   is empty, refused otherwise, its tables named only when a read-only look creates no files (rollback mode);
+ * - no application_id but a -wal (someone has it open; the header may not be checkpointed yet): read-only look.
  */
 const inspectExisting = (path: string): void => {
   const header = readHeader(path);
@@ -81,25 +108,13 @@ const inspectExisting = (path: string): void => {
     throw notSqlite(path, 'its first bytes are not the SQLite header');
   const applicationId = header.readUInt32BE(68);
   if (applicationId !== 0 && applicationId !== APPLICATION_ID)
-    throw new DossierDatabaseRefused(
-      path,
-      'foreign-database',
-      `${path} belongs to another application (SQLite application_id 0x${applicationId.toString(16)}); ` +
-        'Dossier refuses to open it and left it unchanged',
-    );
-  let readonly: Database.Database | undefined;
-  try {
-    const location = existsSync(`${path}-wal`) ? path : `${pathToFileURL(resolve(path)).href}?immutable=1`;
-    readonly = new Database(location, { readonly: true, fileMustExist: true });
-    checkSchema(readonly, path);
-  } catch (e) {
-    if (e instanceof DossierDatabaseRefused) throw e;
-    const code = (e as { code?: string }).code;
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw notSqlite(path, (e as Error).message);
-    throw e;
-  } finally {
-    readonly?.close();
+    throw refuseForeign(path, `SQLite application_id 0x${applicationId.toString(16)}`);
+  if (applicationId === 0 && !existsSync(`${path}-wal`)) {
+    const emptySchema = header[100] === LEAF_TABLE_PAGE && header.readUInt16BE(103) === 0;
+    if (emptySchema) return;
+    if (header[18] === WAL_FORMAT) throw refuseForeign(path, 'it holds tables but no Dossier marker');
   }
+  withReadonly(path, (db) => checkSchema(db, path));
 };
 
 /**

@@ -21,17 +21,32 @@ export const encodeEvent = (event: ArchiveEvent): { type: string; schemaVersion:
   data: toJson((eventCodecs[event.type] as { encode(a: unknown): unknown }).encode(event.data)),
 });
 
+export interface DecodeOptions {
+  /**
+   * Check the data against its codec (default). Readers of a log whose events were all validated when they
+   * were decided (read-model rebuilds) may skip it: the upcaster chain still runs.
+   */
+  readonly validate?: boolean;
+}
+
 /** Stored form (any known version) → current domain event, through the upcaster chain and the codec. */
-export const decodeEvent = (stored: {
-  type: string;
-  schemaVersion: number;
-  data: Json;
-}): Either<DecodeError, ArchiveEvent> => {
+export const decodeEvent = (
+  stored: { type: string; schemaVersion: number; data: Json },
+  options: DecodeOptions = {},
+): Either<DecodeError, ArchiveEvent> => {
   const { type } = stored;
   if (!isEventType(type)) return left({ _tag: 'DecodeError', message: `unknown event type ${type}` });
-  return pipe(
+  const lifted = pipe(
     upcast(type, stored.schemaVersion, stored.data),
     mapLeft((e): DecodeError => ({ _tag: 'DecodeError', message: e.message })),
+  );
+  if (options.validate === false)
+    return pipe(
+      lifted,
+      map((data) => ({ type, data }) as ArchiveEvent),
+    );
+  return pipe(
+    lifted,
     chain((data) =>
       pipe(
         (eventCodecs[type] as t.Mixed).decode(data),

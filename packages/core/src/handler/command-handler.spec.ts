@@ -102,6 +102,33 @@ describe('command handler', () => {
     expect(isRight(verifyChain(archiveStream(id), events))).toBe(true);
   });
 
+  it("two handlers on one store (two processes): each sees the other's events, and a retry through either is answered once", async () => {
+    const { store, keys, clock } = setup();
+    const a = commandHandler({ store, keys, clock });
+    const b = commandHandler({ store, keys, clock });
+    const id = randomUUID();
+    right(await a.execute(aCreateArchive(id)));
+    const contact = aLogContact(id, '2026-03-02T01:00:00.000Z');
+    right(await b.execute(contact));
+    const tier = {
+      type: 'ChangeTier',
+      commandId: 'tier-1',
+      archiveId: id,
+      actor: anActor('marketing_manager', 'mm'),
+      to: 'C',
+      reason: '降级',
+    };
+    const viaA = right(await a.execute(tier));
+    expect(viaA.revision).toBe(2n);
+    const retried = right(await b.execute(tier));
+    expect(retried.replayed).toBe(true);
+    expect(retried.position).toBe(viaA.position);
+    expect(right(await a.execute(contact)).replayed).toBe(true);
+    const noop = await b.execute({ ...tier, commandId: 'tier-2' });
+    expect(isLeft(noop) && noop.left._tag === 'DomainError' && noop.left.code).toBe('tier.unchanged');
+    expect(await store.readStream(archiveStream(id))).toHaveLength(3);
+  });
+
   it('§6 access: a forbidden command is refused with the rule and appends nothing', async () => {
     const { handler, store } = setup();
     const id = randomUUID();

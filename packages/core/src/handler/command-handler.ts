@@ -20,7 +20,7 @@ import type { KeyStore } from '../ports/key-store';
 import { sealPersonal, sealerFor } from '../privacy/personal-fields';
 import { authorizeCommand } from './authorize';
 import { deterministicEventId } from './event-id';
-import { loadArchive } from './load';
+import { archiveCache } from './archive-cache';
 
 export interface CommandHandlerDeps {
   readonly store: EventStore;
@@ -29,7 +29,12 @@ export interface CommandHandlerDeps {
   readonly config?: PolicyConfig;
   /** Attempts on a concurrency conflict before giving up (when no explicit revision was expected). */
   readonly maxAttempts?: number;
+  /** How many archives' states the handler keeps between commands (LRU; 0 turns the cache off). */
+  readonly cachedArchives?: number;
 }
+
+/** Events that carry personal fields and so need the archive's data key to be written. */
+const personalEvents = new Set(['ArchiveCreated', 'ArchiveUpdated', 'ContactLogged']);
 
 export interface CommandResult {
   readonly archiveId: string;
@@ -65,6 +70,7 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
   const config = deps.config ?? defaultPolicyConfig;
   const decider: ArchiveDecider = makeArchiveDecider(config);
   const maxAttempts = deps.maxAttempts ?? 10;
+  const cache = archiveCache(deps.store, deps.keys, deps.cachedArchives ?? 10_000);
 
   const reserveNumber = async (archiveId: string, number: string): Promise<Either<DecideError, void>> => {
     const stream = `number-${number}`;
@@ -110,23 +116,26 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
       command = { ...command, number: deriveNumber(command.archiveId, command.issuedAt) };
 
     for (let attempt = 1; ; attempt++) {
-      const loaded = await loadArchive(deps.store, deps.keys, command.archiveId);
+      const loaded = await cache.load(command.archiveId);
       if (loaded._tag === 'Left') return loaded;
-      const { state, revision, events: history } = loaded.right;
+      const { state, revision, commands } = loaded.right;
 
       // idempotency: this command id was handled before
-      const earlier = history
-        .filter((e) => e.recorded.metadata.commandId === command.commandId)
-        .map((e) => e.recorded);
-      if (earlier.length > 0)
+      const earlier = commands.get(command.commandId);
+      if (earlier) {
+        const events = await deps.store.readStream(stream, {
+          fromRevision: earlier.fromRevision,
+          toRevision: earlier.toRevision,
+        });
         return right({
           archiveId: command.archiveId,
           revision,
-          position: earlier.at(-1)!.position,
-          events: earlier,
+          position: earlier.position,
+          events,
           replayed: true,
           state,
         });
+      }
 
       if (state.status === 'destroyed' && !(await deps.keys.isDestroyed(command.archiveId)))
         await deps.keys.destroy(command.archiveId); // finish a destruction that crashed before its key went
@@ -158,14 +167,14 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
         if (reserved._tag === 'Left') return reserved;
       }
 
-      const needsKey = decided.right.some(
-        (e) => e.type === 'ArchiveCreated' || e.type === 'ArchiveUpdated' || e.type === 'ContactLogged',
-      );
-      const key = needsKey ? await deps.keys.getOrCreate(command.archiveId) : undefined;
-      const seal = key ? sealerFor(key, command.archiveId) : undefined;
+      const needsKey = decided.right.some((e) => personalEvents.has(e.type));
+      const key = needsKey
+        ? (loaded.right.key ?? (await deps.keys.getOrCreate(command.archiveId)))
+        : loaded.right.key;
+      const seal = needsKey && key ? sealerFor(key, command.archiveId) : undefined;
+      const reason = reasonOf(command);
       const toAppend: EventToAppend[] = decided.right.map((e, i) => {
         const encoded = encodeEvent(e);
-        const reason = reasonOf(command);
         return {
           eventId: deterministicEventId(command.commandId, String(i)),
           type: encoded.type,
@@ -192,14 +201,26 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
         if (options.expectedRevision !== undefined || attempt >= maxAttempts) return appended;
         continue;
       }
+      const written = appended.right;
+      if (written.events[0]?.metadata.commandId !== command.commandId) continue; // a retry answered with another's events: reload
       const nextState = decided.right.reduce(decider.evolve, state);
-      if (decided.right.some((e) => e.type === 'ArchiveDestroyed'))
-        await deps.keys.destroy(command.archiveId);
+      const destroyed = nextState.status === 'destroyed';
+      if (destroyed) await deps.keys.destroy(command.archiveId);
+      cache.remember(command.archiveId, {
+        state: nextState,
+        revision: written.nextRevision,
+        commands: new Map(commands).set(command.commandId, {
+          fromRevision: written.events[0]!.revision,
+          toRevision: written.nextRevision,
+          position: written.position,
+        }),
+        ...(key && !destroyed ? { key } : {}),
+      });
       return right({
         archiveId: command.archiveId,
-        revision: appended.right.nextRevision,
-        position: appended.right.position,
-        events: appended.right.events,
+        revision: written.nextRevision,
+        position: written.position,
+        events: written.events,
         replayed: false,
         state: nextState,
       });

@@ -2,7 +2,7 @@ import type { Either } from 'fp-ts/Either';
 import { left, right } from 'fp-ts/Either';
 import type { ArchiveEvent } from '../events/archive-events';
 import { archiveStream } from '../events/read-events';
-import type { DecodeError } from '../events/serialization';
+import type { DecodeError, DecodeOptions } from '../events/serialization';
 import { decodeEvent } from '../events/serialization';
 import type { EventStore, ReadStreamOptions, RecordedEvent } from '../ports/event-store';
 import type { KeyStore } from '../ports/key-store';
@@ -32,6 +32,7 @@ export const decodeRecorded = (
   recorded: RecordedEvent,
   key: Uint8Array | undefined | 'sealed',
   archiveId: string,
+  options: DecodeOptions = {},
 ): Either<DecodeError, LoadedEvent> => {
   let data;
   try {
@@ -45,7 +46,7 @@ export const decodeRecorded = (
       message: `${recorded.streamId}@${recorded.revision} (position ${recorded.position}): personal data does not decrypt: ${(e as Error).message}`,
     });
   }
-  const decoded = decodeEvent({ type: recorded.type, schemaVersion: recorded.schemaVersion, data });
+  const decoded = decodeEvent({ type: recorded.type, schemaVersion: recorded.schemaVersion, data }, options);
   if (decoded._tag === 'Left')
     return left({
       _tag: 'DecodeError',

@@ -1,2 +1,1 @@
 export * from './temp-database';
-export * from './child-process';
