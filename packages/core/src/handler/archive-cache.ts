@@ -20,12 +20,11 @@ export interface CachedArchive {
   readonly state: ArchiveState;
   /** -1n when the stream does not exist. */
   readonly revision: bigint;
-  readonly commands: ReadonlyMap<string, HandledCommand>;
+  /** Owned by the cache and only ever added to (a handled command stays handled). */
+  readonly commands: Map<string, HandledCommand>;
   /** The data key, kept while the archive is open. */
   readonly key?: Uint8Array;
 }
-
-const empty: CachedArchive = { state: initialState, revision: -1n, commands: new Map() };
 
 /**
  * The command handler's memory of recently used archives: state, revision and handled command ids.
@@ -45,12 +44,16 @@ export const archiveCache = (store: EventStore, keys: KeyStore, capacity: number
   };
 
   const load = async (archiveId: string): Promise<Either<DecodeError, CachedArchive>> => {
-    const hit = entries.get(archiveId) ?? empty;
+    const hit = entries.get(archiveId) ?? {
+      state: initialState,
+      revision: -1n,
+      commands: new Map<string, HandledCommand>(),
+    };
     const tail = await store.readStream(archiveStream(archiveId), { fromRevision: hit.revision + 1n });
     if (tail.length === 0) return right(hit);
     let key = hit.key ?? (hit.state.status === 'destroyed' ? undefined : await keys.get(archiveId));
     let state = hit.state;
-    const commands = new Map(hit.commands);
+    const commands = hit.commands;
     for (const r of tail) {
       const d = decodeRecorded(r, key, archiveId);
       if (d._tag === 'Left') return left(d.left);

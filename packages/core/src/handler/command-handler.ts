@@ -209,7 +209,7 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
       cache.remember(command.archiveId, {
         state: nextState,
         revision: written.nextRevision,
-        commands: new Map(commands).set(command.commandId, {
+        commands: commands.set(command.commandId, {
           fromRevision: written.events[0]!.revision,
           toRevision: written.nextRevision,
           position: written.position,

@@ -42,4 +42,4 @@ const serialise = (value: unknown): string => {
 export const canonicalJson = (value: unknown): string => serialise(value);
 
 /** Drop `undefined` members so a value compares equal to its stored-and-parsed self. */
-export const toJson = (value: unknown): Json => JSON.parse(canonicalJson(value)) as Json;
+export const toJson = (value: unknown): Json => JSON.parse(JSON.stringify(value) ?? 'null') as Json;

@@ -15,6 +15,7 @@ export const inMemoryEventStore = (
 ): EventStore & { all(): readonly RecordedEvent[] } => {
   const log: RecordedEvent[] = [];
   const streams = new Map<string, RecordedEvent[]>();
+  const idsByStream = new Map<string, Map<string, RecordedEvent>>();
   const signal = appendSignal(1000);
 
   const readAll: EventStore['readAll'] = async ({ after = 0n, limit = 1000, streamPrefix, types } = {}) => {
@@ -31,8 +32,10 @@ export const inMemoryEventStore = (
     async append(streamId, events, expected) {
       const stream = streams.get(streamId) ?? [];
       const actual = BigInt(stream.length) - 1n;
-      const ids = new Set(events.map((e) => e.eventId));
-      const earlier = stream.filter((e) => ids.has(e.eventId));
+      if (new Set(events.map((e) => e.eventId)).size !== events.length)
+        throw new TypeError(`an append to ${streamId} repeats an event id`);
+      const known = idsByStream.get(streamId) ?? new Map<string, RecordedEvent>();
+      const earlier = events.flatMap((e) => known.get(e.eventId) ?? []);
       if (events.length > 0 && earlier.length === events.length) {
         return right({ streamId, nextRevision: actual, position: earlier.at(-1)!.position, events: earlier });
       }
@@ -49,7 +52,10 @@ export const inMemoryEventStore = (
       );
       const recorded = sealed.map((s, i) => ({ ...s, position: BigInt(log.length + i + 1) }));
       log.push(...recorded);
-      streams.set(streamId, [...stream, ...recorded]);
+      stream.push(...recorded);
+      streams.set(streamId, stream);
+      for (const r of recorded) known.set(r.eventId, r);
+      idsByStream.set(streamId, known);
       signal.notify();
       return right({
         streamId,

@@ -124,6 +124,19 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
       expect(await store.readStream(s)).toHaveLength(2);
     });
 
+    it('an append that repeats an event id within itself is refused and writes nothing', async () => {
+      const s = stream();
+      const e = anEvent();
+      let refused = false;
+      try {
+        refused = isLeft(await store.append(s, [e, e], 'no_stream'));
+      } catch {
+        refused = true;
+      }
+      expect(refused).toBe(true);
+      expect(await store.readStream(s)).toEqual([]);
+    });
+
     it('reads a stream between revisions and up to a recorded time', async () => {
       const s = stream();
       ok(await store.append(s, [anEvent('A'), anEvent('B')], 'no_stream'));
