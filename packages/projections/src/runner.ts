@@ -224,16 +224,19 @@ export const projectionRunner = (options: RunnerOptions) => {
       if (raw.length > 0) {
         const projected: ProjectedEvent[] = [];
         let poison: PoisonEvent | undefined;
+        let lastGood = from;
         for (const r of raw) {
           try {
             const p = toProjected(r, options.validate ?? false);
             if (p) projected.push(p);
+            lastGood = r.position;
           } catch (err) {
             poison = new PoisonEvent('*', r.position, r.type, err);
             break;
           }
         }
-        const last = poison ? poison.position - 1n : raw.at(-1)!.position;
+        // positions need not be dense (EventStoreDB's are byte offsets): stop at the last event decoded
+        const last = poison ? lastGood : raw.at(-1)!.position;
         if (last > from) await applyPage(live, projected, last);
         if (poison) {
           for (const i of live) {

@@ -1,8 +1,8 @@
 // Calendar arithmetic in the company time zone, with nothing but Intl (pure, no I/O).
 
-const partsCache = new Map<string, Intl.DateTimeFormat>();
-const fmt = (timeZone: string) => {
-  let f = partsCache.get(timeZone);
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (timeZone: string) => {
+  let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
       timeZone,
@@ -14,40 +14,54 @@ const fmt = (timeZone: string) => {
       second: '2-digit',
       hourCycle: 'h23',
     });
-    partsCache.set(timeZone, f);
+    formatters.set(timeZone, f);
   }
   return f;
 };
 
-const wallClock = (instant: Date, timeZone: string) => {
+const HOUR = 3_600_000;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset from UTC at an instant, in minutes. Zones change their offset only on whole quarter
+ * hours, so the answer is remembered per zone and 15-minute slot: Intl is asked once per slot.
+ */
+const offsetMinutes = (instantMs: number, timeZone: string): number => {
+  const slot = Math.floor(instantMs / (HOUR / 4));
+  const key = `${timeZone}|${slot}`;
+  const hit = offsets.get(key);
+  if (hit !== undefined) return hit;
   const p = Object.fromEntries(
-    fmt(timeZone)
-      .formatToParts(instant)
+    formatter(timeZone)
+      .formatToParts(new Date(slot * (HOUR / 4)))
       .map((x) => [x.type, x.value]),
   );
-  return { y: +p.year!, m: +p.month!, d: +p.day!, h: +p.hour!, min: +p.minute!, s: +p.second! };
+  const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+  const offset = Math.round((asUtc - slot * (HOUR / 4)) / 60000);
+  if (offsets.size > 100_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 };
 
-/** The zone's offset from UTC at an instant, in minutes. */
-const offsetMinutes = (instant: Date, timeZone: string): number => {
-  const w = wallClock(instant, timeZone);
-  const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+/** The zone's wall clock at an instant, as a Date whose UTC fields read as the local time. */
+const wall = (instant: Date | string, timeZone: string): Date => {
+  const ms = new Date(instant).getTime();
+  return new Date(ms + offsetMinutes(ms, timeZone) * 60000);
 };
 
 /** The calendar date (YYYY-MM-DD) of an instant in the zone. */
-export const localDate = (instant: Date | string, timeZone: string): string => {
-  const w = wallClock(new Date(instant), timeZone);
-  return `${w.y}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
-};
+export const localDate = (instant: Date | string, timeZone: string): string =>
+  wall(instant, timeZone).toISOString().slice(0, 10);
 
-/** The instant at which the zone's wall clock shows `date` `time` (HH:MM). */
+/** The wall-clock time (HH:MM:SS.mmm) of an instant in the zone. */
+export const localTime = (instant: Date | string, timeZone: string): string =>
+  wall(instant, timeZone).toISOString().slice(11, 23);
+
+/** The instant at which the zone's wall clock shows `date` `time` (HH:MM or HH:MM:SS.mmm). */
 export const zonedInstant = (date: string, time: string, timeZone: string): Date => {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const [h, min] = time.split(':').map(Number) as [number, number];
-  const guess = Date.UTC(y, m - 1, d, h, min);
-  const first = guess - offsetMinutes(new Date(guess), timeZone) * 60000;
-  return new Date(guess - offsetMinutes(new Date(first), timeZone) * 60000);
+  const guess = Date.parse(`${date}T${time.length === 5 ? time + ':00.000' : time}Z`);
+  const first = guess - offsetMinutes(guess, timeZone) * 60000;
+  return new Date(guess - offsetMinutes(first, timeZone) * 60000);
 };
 
 export const addDays = (date: string, days: number): string => {

@@ -1,5 +1,5 @@
 import type { PolicyConfig } from './config';
-import { addDays, localDate, zonedInstant } from './time-zone';
+import { addDays, localDate, localTime, zonedInstant } from './time-zone';
 
 export type SlaState = 'on_time' | 'warned' | 'breached' | 'resolved_on_time' | 'resolved_late';
 
@@ -18,17 +18,8 @@ export interface SlaDeadlines {
 export const slaDeadlines = (config: PolicyConfig, receivedAt: string): SlaDeadlines => {
   const tz = config.timeZone;
   const day = localDate(receivedAt, tz);
-  const wall = new Date(receivedAt);
-  const hhmm = new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(wall);
-  const at = (days: number) => {
-    const base = zonedInstant(addDays(day, days), hhmm, tz);
-    return new Date(base.getTime() + (wall.getTime() % 60000)).toISOString();
-  };
+  const time = localTime(receivedAt, tz);
+  const at = (days: number) => zonedInstant(addDays(day, days), time, tz).toISOString();
   return { warnAt: at(config.updateSla.warnAfterDays), breachAt: at(config.updateSla.breachAfterDays) };
 };
 

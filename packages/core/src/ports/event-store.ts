@@ -38,7 +38,10 @@ export interface RecordedEvent extends EventToAppend {
   readonly streamId: string;
   /** 0-based position inside the stream. */
   readonly revision: bigint;
-  /** 1-based position in the global log; strictly increasing in commit order as readers see it. */
+  /**
+   * Position in the global log: strictly increasing in the order readers see events, not necessarily dense
+   * (SQLite and PostgreSQL count 1, 2, 3…; EventStoreDB uses commit positions, which are byte offsets).
+   */
   readonly position: bigint;
   /** When the store recorded it (ISO-8601 UTC). */
   readonly recordedAt: string;
