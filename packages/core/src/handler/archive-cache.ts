@@ -11,6 +11,8 @@ import { decodeRecorded } from './load';
 
 /** Where a handled command's events sit in the stream (for answering a retry). */
 export interface HandledCommand {
+  /** Who issued it: a command id is answered again only to the same actor. */
+  readonly actorId: string;
   readonly fromRevision: bigint;
   readonly toRevision: bigint;
   readonly position: bigint;
@@ -62,6 +64,7 @@ export const archiveCache = (store: EventStore, keys: KeyStore, capacity: number
       if (id) {
         const seen = commands.get(id);
         commands.set(id, {
+          actorId: r.metadata.actor.id,
           fromRevision: seen?.fromRevision ?? r.revision,
           toRevision: r.revision,
           position: r.position,

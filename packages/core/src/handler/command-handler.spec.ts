@@ -53,6 +53,17 @@ describe('command handler', () => {
     expect(first.replayed).toBe(false);
   });
 
+  it('idempotency is per actor: another actor reusing a command id is refused, and learns nothing of the first result', async () => {
+    const { handler, store } = setup();
+    const id = randomUUID();
+    right(await handler.execute(aCreateArchive(id)));
+    const contact = aLogContact(id, '2026-03-02T01:00:00.000Z');
+    right(await handler.execute(contact));
+    const other = await handler.execute({ ...contact, actor: anActor('sales_rep', 'rep-2') });
+    expect(isLeft(other) && other.left._tag === 'DomainError' && other.left.code).toBe('command.id-reused');
+    expect(await store.readStream(archiveStream(id))).toHaveLength(2);
+  });
+
   it('bad input: a command that fails its codec names every failing field path and appends nothing', async () => {
     const { handler, store } = setup();
     const bad = aCreateArchive(randomUUID(), {

@@ -122,6 +122,14 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
 
       // idempotency: this command id was handled before
       const earlier = commands.get(command.commandId);
+      if (earlier && earlier.actorId !== command.actor.id)
+        return left(
+          domainError(
+            'command.id-reused',
+            'DOMAIN.md §2 (every change is attributable)',
+            `command id ${command.commandId} was used by someone else: choose another`,
+          ),
+        );
       if (earlier) {
         const events = await deps.store.readStream(stream, {
           fromRevision: earlier.fromRevision,
@@ -210,6 +218,7 @@ export const commandHandler = (deps: CommandHandlerDeps) => {
         state: nextState,
         revision: written.nextRevision,
         commands: commands.set(command.commandId, {
+          actorId: command.actor.id,
           fromRevision: written.events[0]!.revision,
           toRevision: written.nextRevision,
           position: written.position,

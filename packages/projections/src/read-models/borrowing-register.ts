@@ -16,13 +16,13 @@ export const borrowingRegister: Projection = keyedRows({
   name: 'borrowing-register',
   version: 1,
   table: 'borrowing_register',
-  key: ['borrowing_id'],
+  key: ['archive_id', 'borrowing_id'],
   async createTables(ctx) {
     const t = ctx.table('borrowing_register');
     await ctx.db.schema
       .createTable(t)
       .ifNotExists()
-      .addColumn('borrowing_id', 'text', (c) => c.primaryKey())
+      .addColumn('borrowing_id', 'text', (c) => c.notNull())
       .addColumn('archive_id', 'text', (c) => c.notNull())
       .addColumn('requester_id', 'text', (c) => c.notNull())
       .addColumn('requester_name', 'text')
@@ -38,13 +38,15 @@ export const borrowingRegister: Projection = keyedRows({
       .addColumn('returned_at', 'text')
       .addColumn('condition', 'text')
       .addColumn('overdue_recorded', 'integer', (c) => c.notNull())
+      // ids are chosen per archive: the same borrowing id on two archives is two borrowings
+      .addPrimaryKeyConstraint(`${t}_pk`, ['archive_id', 'borrowing_id'])
       .execute();
-    await ctx.db.schema.createIndex(`${t}_archive`).ifNotExists().on(t).columns(['archive_id']).execute();
+    await ctx.db.schema.createIndex(`${t}_id`).ifNotExists().on(t).columns(['borrowing_id']).execute();
     await ctx.db.schema.createIndex(`${t}_due`).ifNotExists().on(t).columns(['status', 'due_at']).execute();
   },
   touches: (e) =>
     e.kind === 'archive' && borrowingEvents.includes(e.event.type)
-      ? [[(e.event.data as { borrowingId: string }).borrowingId]]
+      ? [[e.archiveId, (e.event.data as { borrowingId: string }).borrowingId]]
       : [],
   reduce(row, e) {
     if (e.kind !== 'archive') return row;

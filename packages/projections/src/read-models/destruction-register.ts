@@ -11,7 +11,7 @@ export const destructionRegister: Projection = {
     await ctx.db.schema
       .createTable(ctx.table('destruction_register'))
       .ifNotExists()
-      .addColumn('destruction_id', 'text', (c) => c.primaryKey())
+      .addColumn('destruction_id', 'text', (c) => c.notNull())
       .addColumn('archive_id', 'text', (c) => c.notNull())
       .addColumn('archive_number', 'text', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull())
@@ -26,6 +26,7 @@ export const destructionRegister: Projection = {
       .addColumn('destroyed_at', 'text', (c) => c.notNull())
       .addColumn('method', 'text', (c) => c.notNull())
       .addColumn('position', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${ctx.table('destruction_register')}_pk`, ['archive_id', 'destruction_id'])
       .execute();
   },
   async applyBatch(ctx, events) {
@@ -52,6 +53,6 @@ export const destructionRegister: Projection = {
         },
       ];
     }).flat();
-    await insertRows(ctx, 'destruction_register', ['destruction_id'], rows);
+    await insertRows(ctx, 'destruction_register', ['archive_id', 'destruction_id'], rows);
   },
 };

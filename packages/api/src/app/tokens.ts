@@ -1,0 +1,3 @@
+/** Injection tokens of the API module. */
+export const DOSSIER = Symbol('DOSSIER');
+export const API_SETTINGS = Symbol('API_SETTINGS');

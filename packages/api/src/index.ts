@@ -1,0 +1,10 @@
+export * from './compose';
+export * from './settings';
+export * from './clock';
+export { createApp, DOCS_PATH, OPENAPI_PATH } from './app/create-app';
+export { ApiModule } from './app/api.module';
+export { signToken, tokenVerifier, DEVELOPMENT_JWT_SECRET } from './identity/jwt';
+export type { IdentitySettings, TokenClaims } from './identity/jwt';
+export { SchemaRegistry } from './openapi/json-schema';
+export { loadDemoData } from './demo/demo-data';
+export type { DemoOptions, DemoSummary } from './demo/demo-data';
