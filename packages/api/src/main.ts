@@ -100,7 +100,7 @@ const main = async () => {
     '',
     'Get a token (roles: sales_rep sales_manager marketing_manager marketing_director customer_service',
     '             department_head auditor other_department system):',
-    '  pnpm --filter @dossier/api token -- --role marketing_manager --department marketing',
+    '  npm run token -- --role marketing_manager --department marketing',
     `  curl -H "Authorization: Bearer $TOKEN" ${url}/archives`,
     '',
   ];

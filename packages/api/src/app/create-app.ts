@@ -49,7 +49,7 @@ export const createApp = async (
     ApiModule.forRoot(dossier, settings),
     adapter,
     {
-      logger: logger ? ['error', 'warn', 'log'] : ['error'],
+      logger: logger ? ['error', 'warn'] : ['error'],
       // the JSON parser above is the only one; Nest routes Fastify's own errors (limits, media types) through
       // the global ProblemFilter
       bodyParser: false,
