@@ -7,6 +7,7 @@ import type { CommandHandler, EventStore, KeyStore, PolicyConfig } from '@dossie
 import { commandHandler, defaultPolicyConfig } from '@dossier/core';
 import type { Projection, ProjectionRunner } from '@dossier/projections';
 import { allReadModels, projectionRunner } from '@dossier/projections';
+import { isEventStoreDbUrl, openEventStoreDb } from '@dossier/eventstoredb';
 import { openPostgresStore } from '@dossier/postgres';
 import type { Synchronous } from '@dossier/sqlite';
 import { openSqliteStore } from '@dossier/sqlite';
@@ -178,9 +179,50 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
       dialect = 'postgres';
       readModels = redact(options.readModelsUrl ?? storeUrl);
       signingKeyFile = options.signingKeyPem ? undefined : resolve('data', 'signing.key');
+    } else if (isEventStoreDbUrl(storeUrl)) {
+      // events in EventStoreDB; keys, checkpoints and read models where deleting really deletes
+      // (EventStoreDB keeps deleted events readable through $all until a scavenge): see packages/eventstoredb
+      const side = options.readModelsUrl;
+      if (!side)
+        throw new Error(
+          'DOSSIER_READ_MODELS_URL is required with an EventStoreDB store: postgres://… or sqlite:<file> for keys and read models',
+        );
+      const esdb = await openEventStoreDb({ url: storeUrl, clock });
+      closers.push(() => esdb.close());
+      events = esdb;
+      if (isPostgres(side)) {
+        const master = loadMasterKey({ base64: options.masterKeyBase64 });
+        masterKeySource = master.source;
+        const pg = await openPostgresStore({ url: side, masterKey: master.key, clock });
+        closers.push(() => pg.close());
+        keys = pg.keys;
+        readDb = postgresReadModels(side);
+        dialect = 'postgres';
+        signingKeyFile = options.signingKeyPem ? undefined : resolve('data', 'signing.key');
+      } else {
+        const path = sqlitePathOf(side);
+        const master = loadMasterKey({
+          base64: options.masterKeyBase64,
+          file: join(dirname(path), 'master.key'),
+        });
+        masterKeySource = master.source;
+        const local = openSqliteStore({
+          path,
+          masterKey: master.key,
+          clock,
+          synchronous: options.synchronous,
+        });
+        closers.push(() => local.close());
+        keys = local.keys;
+        readDb = sqliteReadModels(path);
+        dialect = 'sqlite';
+        signingKeyFile = join(dirname(path), 'signing.key');
+      }
+      closers.unshift(() => readDb.destroy());
+      readModels = redact(side);
     } else {
       throw new Error(
-        `DOSSIER_STORE_URL: unsupported store ${redact(storeUrl)} (sqlite:<file> or postgres://…)`,
+        `DOSSIER_STORE_URL: unsupported store ${redact(storeUrl)} (sqlite:<file>, postgres://… or esdb://…)`,
       );
     }
     const signingKey = loadSigningKey({ pem: options.signingKeyPem, file: signingKeyFile });
