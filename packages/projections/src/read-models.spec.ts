@@ -275,6 +275,37 @@ describe.each([
     }
   }, 60_000);
 
+  it('two runners on one database (two API processes) apply every event exactly once', async () => {
+    const handle = await open();
+    if (!handle) return;
+    // SQLite: one connection, whose transactions kysely serialises (two connections in one process would
+    // wait on each other's lock); PostgreSQL: two pools, as two API processes have
+    const second = dialect === 'sqlite' ? handle.db : handle.another();
+    try {
+      const { store } = await history();
+      const head = await store.headPosition();
+      const a = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: allReadModels(),
+        batchSize: 2,
+      });
+      const b = projectionRunner({ store, db: second, dialect, projections: allReadModels(), batchSize: 3 });
+      await Promise.all([a.start(), b.start()]);
+      await Promise.all([a.waitFor(head, 20_000), b.waitFor(head, 20_000)]);
+      await Promise.all([a.stop(), b.stop()]);
+      const moves = await rows(handle.db, a.table('tier-movements', 'tier_movements'));
+      expect(moves.map((r) => Number(r.count))).toEqual([1]);
+      const hist = await rows(handle.db, a.table('change-history', 'change_history'));
+      expect(hist).toHaveLength(new Set(hist.map((r) => `${r.position}:${r.seq}`)).size);
+      expect(hist.length).toBe(6);
+    } finally {
+      if (second !== handle.db) await second.destroy();
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
+
   it('rebuild side by side: a new version builds into new tables while the old serves, then takes over', async () => {
     const handle = await open();
     if (!handle) return;

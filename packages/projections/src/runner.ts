@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { EventStore, PolicyConfig, RecordedEvent } from '@dossier/core';
 import { defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
@@ -19,6 +20,13 @@ export interface ProjectionStatus {
   readonly lag: bigint;
   readonly state: ProjectionState;
   readonly error?: string;
+}
+
+/** Another runner moved the checkpoint first: this batch is dropped and the lane resumes from there. */
+class CheckpointMoved extends Error {
+  constructor(readonly projection: string) {
+    super(`the checkpoint of ${projection} was moved by another runner`);
+  }
 }
 
 export class PoisonEvent extends Error {
@@ -51,6 +59,8 @@ export interface RunnerOptions {
   readonly batchSize?: number;
   readonly pollMs?: number;
   readonly onError?: (e: PoisonEvent) => void;
+  /** An infrastructure failure the runner will retry (default: written to stderr). */
+  readonly onFailure?: (e: unknown) => void;
   /**
    * Check every event against its codec before applying it (default false: events were validated when they
    * were decided and the hash chain guards them; a read model that throws on an event still stops there).
@@ -60,6 +70,8 @@ export interface RunnerOptions {
 
 const CHECKPOINTS = 'projection_checkpoints';
 const ACTIVE = 'projection_active';
+/** The advisory lock PostgreSQL starters take while they create tables ('DoSS' + 1). */
+const SETUP_LOCK = 0x446f5301;
 
 /**
  * The projection runner: reads the global log from each read model's checkpoint, applies events in batches,
@@ -71,6 +83,8 @@ export const projectionRunner = (options: RunnerOptions) => {
   const { store, db, dialect } = options;
   const config = options.config ?? defaultPolicyConfig;
   const batchSize = options.batchSize ?? 1000;
+  const onFailure =
+    options.onFailure ?? ((e: unknown) => console.error('[dossier] projection runner, retrying:', e));
   const pollMs = options.pollMs ?? 200;
   const instances: Instance[] = [];
   const wakers = new Set<() => void>();
@@ -118,23 +132,54 @@ export const projectionRunner = (options: RunnerOptions) => {
       )
       .execute();
 
+  /** Move a checkpoint on only from where this runner found it: another runner that got there first wins. */
+  const advanceCheckpoint = async (trx: Db, i: Instance, to: bigint) => {
+    const res = await trx
+      .updateTable(CHECKPOINTS)
+      .set({ position: to.toString(), state: 'live', error: null })
+      .where('name', '=', i.projection.name)
+      .where('version', '=', i.projection.version)
+      .where('position', '=', i.checkpoint.toString())
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new CheckpointMoved(i.projection.name);
+  };
+
+  /** Tables, registry rows and checkpoints, created once even when several runners start together. */
   const setup = async () => {
-    await db.schema
-      .createTable(CHECKPOINTS)
-      .ifNotExists()
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('version', 'integer', (c) => c.notNull())
-      .addColumn('position', 'bigint', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
-      .addColumn('error', 'text')
-      .addPrimaryKeyConstraint(`${CHECKPOINTS}_pk`, ['name', 'version'])
-      .execute();
-    await db.schema
-      .createTable(ACTIVE)
-      .ifNotExists()
-      .addColumn('name', 'text', (c) => c.primaryKey())
-      .addColumn('version', 'integer', (c) => c.notNull())
-      .execute();
+    await db.transaction().execute(async (trx) => {
+      // PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS race in the catalogue, so starters take turns
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SETUP_LOCK})`.execute(trx);
+      await trx.schema
+        .createTable(CHECKPOINTS)
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('error', 'text')
+        .addPrimaryKeyConstraint(`${CHECKPOINTS}_pk`, ['name', 'version'])
+        .execute();
+      await trx.schema
+        .createTable(ACTIVE)
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+      for (const p of options.projections) {
+        await p.createTables(ctxFor(trx, p));
+        // the first runner's choice of active version stands
+        await trx
+          .insertInto(ACTIVE)
+          .values({ name: p.name, version: p.version })
+          .onConflict((oc) => oc.column('name').doNothing())
+          .execute();
+        await trx
+          .insertInto(CHECKPOINTS)
+          .values({ name: p.name, version: p.version, position: '0', state: 'catching_up', error: null })
+          .onConflict((oc) => oc.columns(['name', 'version']).doNothing())
+          .execute();
+      }
+    });
     const active = new Map(
       (await db.selectFrom(ACTIVE).selectAll().execute()).map((r) => [r.name as string, Number(r.version)]),
     );
@@ -142,15 +187,11 @@ export const projectionRunner = (options: RunnerOptions) => {
     instances.length = 0;
     for (const p of options.projections) {
       const cp = cps.find((r) => r.name === p.name && Number(r.version) === p.version);
-      await db.transaction().execute((trx) => p.createTables(ctxFor(trx, p)));
-      const activeVersion = active.get(p.name);
-      if (activeVersion === undefined)
-        await db.insertInto(ACTIVE).values({ name: p.name, version: p.version }).execute();
       const failed = cp?.state === 'failed';
       instances.push({
         projection: p,
         checkpoint: cp ? BigInt(cp.position) : 0n,
-        active: activeVersion === undefined || activeVersion === p.version,
+        active: active.get(p.name) === p.version,
         state: failed ? 'failed' : 'catching_up',
         ...(failed && cp.error ? { error: cp.error as string } : {}),
       });
@@ -174,7 +215,7 @@ export const projectionRunner = (options: RunnerOptions) => {
                 ? new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure)
                 : new PoisonEvent(i.projection.name, last, `batch ending at ${last}`, err);
             }
-            if (last > i.checkpoint) await saveCheckpoint(trx, i, last, 'live', null);
+            if (last > i.checkpoint) await advanceCheckpoint(trx, i, last);
           }
         });
         for (const i of runnable) if (last > i.checkpoint) i.checkpoint = last;
@@ -204,7 +245,33 @@ export const projectionRunner = (options: RunnerOptions) => {
       if (other.projection.name === i.projection.name) other.active = other === i;
   };
 
+  /** Take the checkpoints as the database has them (another runner may have moved them on). */
+  const reloadCheckpoints = async (members: Instance[]) => {
+    const rows = await db.selectFrom(CHECKPOINTS).selectAll().execute();
+    for (const i of members) {
+      const row = rows.find(
+        (r) => r.name === i.projection.name && Number(r.version) === i.projection.version,
+      );
+      if (row) i.checkpoint = BigInt(row.position);
+    }
+  };
+
+  /** A lane keeps going through infrastructure failures (a busy or dropped database): it reports and retries. */
   const lane = async (members: Instance[], rebuild: boolean) => {
+    while (running) {
+      try {
+        await laneLoop(members, rebuild);
+        return;
+      } catch (err) {
+        if (err instanceof CheckpointMoved) await reloadCheckpoints(members).catch(() => undefined);
+        else onFailure(err);
+        await sleep();
+        await sleep();
+      }
+    }
+  };
+
+  const laneLoop = async (members: Instance[], rebuild: boolean) => {
     let prefetched: { after: bigint; page: Promise<readonly RecordedEvent[]> } | undefined;
     while (running) {
       const live = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
@@ -299,10 +366,12 @@ export const projectionRunner = (options: RunnerOptions) => {
     },
     /** Read-your-writes: resolves true once every active read model (or `name`) has reached `position`. */
     async waitFor(position: bigint, timeoutMs: number, name?: string): Promise<boolean> {
-      const reached = () =>
-        instances
-          .filter((i) => i.active && (!name || i.projection.name === name) && i.state !== 'failed')
-          .every((i) => i.checkpoint >= position);
+      const reached = () => {
+        const watched = instances.filter(
+          (i) => i.active && (!name || i.projection.name === name) && i.state !== 'failed',
+        );
+        return running && watched.length > 0 && watched.every((i) => i.checkpoint >= position);
+      };
       if (reached()) return true;
       this.nudge();
       return new Promise<boolean>((resolve) => {

@@ -17,6 +17,9 @@ export const sqliteKysely = () => {
     db,
     path,
     dir,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    another: () =>
+      new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path, { timeout: 10_000 }) }) }),
     async cleanup() {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });
@@ -50,6 +53,11 @@ export const postgresKysely = async () => {
     db,
     pool,
     url: url.toString(),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    another: () =>
+      new Kysely<any>({
+        dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString(), max: 4 }) }),
+      }),
     async cleanup() {
       await db.destroy();
       await admin.query(`drop database if exists ${name} with (force)`);
