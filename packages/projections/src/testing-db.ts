@@ -1,4 +1,5 @@
 /* Kysely handles on real databases for the projection specs (SQLite file; PostgreSQL when reachable). */
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +12,11 @@ export const sqliteKysely = () => {
   const path = join(dir, 'read-models.db');
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
   return {
     db,
     path,
     dir,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     another: () =>
       new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path, { timeout: 10_000 }) }) }),
     async cleanup() {
@@ -47,13 +46,11 @@ export const postgresKysely = async () => {
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   const pool = new Pool({ connectionString: url.toString(), max: 4 });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     pool,
     url: url.toString(),
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     another: () =>
       new Kysely<any>({
         dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString(), max: 4 }) }),
