@@ -1,1 +1,12 @@
-export {};
+export type { PostgresStore, PostgresStoreOptions } from './open-store';
+export { defaultPgUrl, openPostgresStore } from './open-store';
+export type { PostgresEventStore } from './event-store';
+export { loadCheckpointIn, postgresCheckpointStore, saveCheckpointIn } from './checkpoint-store';
+export { postgresKeyStorage } from './key-storage';
+export type { MigrationOutcome } from './migrate';
+export { migrate, SchemaTooNewError } from './migrate';
+export type { Migration } from './migrations';
+export { LATEST_SCHEMA_VERSION, MAX_POSITION, migrations } from './migrations';
+export type { Horizon } from './read-horizon';
+export type { SchemaNames } from './schema-names';
+export { schemaNames } from './schema-names';

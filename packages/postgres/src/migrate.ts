@@ -33,7 +33,9 @@ const MIGRATION_LOCK_CLASS = 0x444f5353;
 
 const currentVersion = async (pool: Pool, names: SchemaNames): Promise<number | undefined> => {
   try {
-    const res = await pool.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${names.q}.schema_migrations`);
+    const res = await pool.query<{ v: number | null }>(
+      `SELECT max(version) AS v FROM ${names.q}.schema_migrations`,
+    );
     return res.rows[0]?.v ?? 0;
   } catch (e) {
     const code = sqlState(e);
@@ -58,6 +60,7 @@ export const migrate = async (
   if (seen === latest) return { schema: names.schema, from: seen, to: seen, applied: [] };
 
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [MIGRATION_LOCK_CLASS, names.tag]);
@@ -66,7 +69,9 @@ export const migrate = async (
       `CREATE TABLE IF NOT EXISTS ${names.q}.schema_migrations (
          version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const res = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${names.q}.schema_migrations`);
+    const res = await client.query<{ v: number | null }>(
+      `SELECT max(version) AS v FROM ${names.q}.schema_migrations`,
+    );
     const from = res.rows[0]?.v ?? 0;
     if (from > latest) throw new SchemaTooNewError(names.schema, from, latest);
     const applied: number[] = [];
@@ -82,9 +87,11 @@ export const migrate = async (
     await client.query('COMMIT');
     return { schema: names.schema, from, to: Math.max(from, latest), applied };
   } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
     throw e;
   } finally {
-    client.release();
+    client.release(broken);
   }
 };

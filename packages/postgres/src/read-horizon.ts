@@ -6,11 +6,14 @@
  * returned 11 and then moved its cursor past it would never see 10. So readers only read up to the HORIZON H:
  * a position such that every position <= H belongs to a transaction that has already ended.
  *
- * Writer (append_events, inside the append transaction, in this order):
+ * Writer (the append statement of append-sql.ts, inside the append transaction, in this order):
  *   W1. c := the sequence's last handed-out value (read, not consumed);
  *   W2. take a SHARED transaction-level advisory lock whose 64-bit key is (tag << 48) | m, the MARKER m = c + 1;
  *   W3. take positions with nextval: each one is > c, i.e. >= m;
  *   W4. insert and commit. The lock goes away only when the transaction ends.
+ *   (W1 and W2 are the `marker` CTE: the key is computed from pg_sequence_last_value(). W3 is the `positions`
+ *   CTE, whose nextval runs once per row of the materialized `marker`, a row that exists only after the lock
+ *   call has returned. Sequences are not transactional: W1 and R1 see every nextval that has returned.)
  * Reader (read_horizon(), statements in this order, each with its own snapshot):
  *   R1. L := the sequence's last handed-out value;
  *   R2. M := the smallest marker among this schema's marker locks in pg_locks (granted or awaited);

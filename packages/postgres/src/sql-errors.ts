@@ -4,7 +4,6 @@ export const SQLSTATE = {
   serializationFailure: '40001',
   deadlockDetected: '40P01',
   undefinedTable: '42P01',
-  undefinedFunction: '42883',
   invalidSchemaName: '3F000',
 } as const;
 
