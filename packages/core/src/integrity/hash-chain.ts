@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventToAppend, RecordedEvent } from '../ports/event-store';
 import { canonicalJson } from './canonical-json';
 
@@ -19,7 +19,7 @@ const hashedBytes = (e: Omit<RecordedEvent, 'hash' | 'position'>): string =>
   });
 
 export const hashEvent = (e: Omit<RecordedEvent, 'hash' | 'position'>): string =>
-  createHash('sha256').update(hashedBytes(e)).digest('hex');
+  hash('sha256', hashedBytes(e), 'hex');
 
 export type SealedEvent = Omit<RecordedEvent, 'position'>;
 
