@@ -8,3 +8,8 @@ export type { IdentitySettings, TokenClaims } from './identity/jwt';
 export { SchemaRegistry } from './openapi/json-schema';
 export { loadDemoData } from './demo/demo-data';
 export type { DemoOptions, DemoSummary } from './demo/demo-data';
+// for packages/cli (the `dossier` command): integrity, the digest key and the API's own read model
+export { IntegrityService } from './integrity/integrity.service';
+export { loadSigningKey } from './integrity/signing-key';
+export type { SigningKey } from './integrity/signing-key';
+export { entityIndex } from './read-models/entity-index';

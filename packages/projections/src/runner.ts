@@ -211,9 +211,11 @@ export const projectionRunner = (options: RunnerOptions) => {
             try {
               await i.projection.applyBatch(ctx, mine);
             } catch (err) {
+              // an event the read model cannot apply stops it there; anything else (a busy or dropped
+              // database) is the infrastructure's: the lane rolls back and retries the batch
               throw err instanceof EventFailure
                 ? new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure)
-                : new PoisonEvent(i.projection.name, last, `batch ending at ${last}`, err);
+                : err;
             }
             if (last > i.checkpoint) await advanceCheckpoint(trx, i, last);
           }

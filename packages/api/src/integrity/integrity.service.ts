@@ -71,6 +71,13 @@ export class IntegrityService {
   async digest() {
     const position = await this.dossier.events.headPosition();
     const scan = await scanLog(this.dossier.events, position);
+    // a digest vouches for the whole log up to its position: never sign a log that does not verify
+    if (scan.broken)
+      throw problems.conflict(
+        `the log does not verify (${scan.broken.message}): no digest is signed over a broken chain`,
+        'integrity.broken-chain',
+        'ARCHITECTURE.md (integrity and privacy)',
+      );
     const heads = sorted(scan.heads.values());
     const root = headsRoot(heads);
     const signature = sign(null, signedMessage(position, root), this.dossier.signingKey.privateKey).toString(

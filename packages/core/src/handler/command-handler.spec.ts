@@ -228,6 +228,38 @@ describe('command handler', () => {
     expect(isLeft(after) && after.left._tag === 'DomainError' && after.left.code).toBe('archive.destroyed');
   });
 
+  it("as-of by time is a prefix of the stream, even when writers' clocks disagree", async () => {
+    const { handler, store, keys, clock } = setup();
+    const id = randomUUID();
+    clock.set('2026-03-02T08:00:00.000Z');
+    right(await handler.execute(aCreateArchive(id)));
+    clock.set('2026-03-02T10:00:00.000Z');
+    right(
+      await handler.execute({
+        type: 'ChangeTier',
+        commandId: 't1',
+        archiveId: id,
+        actor: anActor('marketing_manager', 'mm'),
+        to: 'A',
+        reason: '升级',
+      }),
+    );
+    clock.set('2026-03-02T09:00:00.000Z'); // a writer whose clock is behind
+    right(
+      await handler.execute({
+        type: 'ChangeTier',
+        commandId: 't2',
+        archiveId: id,
+        actor: anActor('marketing_manager', 'mm'),
+        to: 'C',
+        reason: '降级',
+      }),
+    );
+    const at = right(await loadArchive(store, keys, id, { until: '2026-03-02T09:30:00.000Z' }));
+    expect(at.events.map((e) => e.recorded.revision)).toEqual([0n]);
+    expect(at.state.status === 'open' && at.state.tier).toBe('B');
+  });
+
   it('as-of: an archive loads as it was at a revision', async () => {
     const { handler, store, keys } = setup();
     const id = randomUUID();

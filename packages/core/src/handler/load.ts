@@ -67,6 +67,9 @@ export const loadArchive = async (
   let state: ArchiveState = initialState;
   const events: LoadedEvent[] = [];
   for (const r of recorded) {
+    // as-of by time: the state is a prefix of the stream, so stop at the first event recorded after `until`
+    // (clocks of different writers need not agree, so a later revision may carry an earlier time)
+    if (r.revision !== (options?.fromRevision ?? 0n) + BigInt(events.length)) break;
     const d = decodeRecorded(r, key, archiveId);
     if (d._tag === 'Left') return d;
     events.push(d.right);
