@@ -10,6 +10,7 @@ import type { Projection } from '@dossier/projections';
 import type { RunningWorker, WorkerHook } from './compose';
 import { composeDossier } from './compose';
 import { loadDemoData } from './demo/demo-data';
+import { WebhookDeliveryService } from './feed/webhook-delivery.service';
 import { settingsFromEnv } from './settings';
 
 /**
@@ -87,6 +88,8 @@ const main = async () => {
   );
   const listenPort = typeof port === 'string' ? Number(port) : settings.port;
   await app.listen({ port: listenPort, host: settings.host });
+  // the webhook dispatcher and sender run in the main process (issue #7)
+  app.get(WebhookDeliveryService).start();
   const url = `http://${settings.host === '0.0.0.0' ? 'localhost' : settings.host}:${listenPort}`;
   const lines = [
     '',

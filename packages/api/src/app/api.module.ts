@@ -28,6 +28,7 @@ import { RegistersService } from '../queries/registers.service';
 import { ReportsService } from '../queries/reports.service';
 import { EntityLookupService } from '../read-models/entity-lookup.service';
 import type { ApiSettings } from '../settings';
+import { FeedModule } from '../feed/feed.module';
 import { HealthController } from './health.controller';
 import { API_SETTINGS, DOSSIER } from './tokens';
 
@@ -37,6 +38,7 @@ export class ApiModule {
   static forRoot(dossier: Dossier, settings: ApiSettings): DynamicModule {
     return {
       module: ApiModule,
+      imports: [FeedModule.forRoot(dossier, settings)],
       controllers: [
         HealthController,
         ArchiveCommandsController,

@@ -26,6 +26,12 @@ export const digest = async (ctx: CommandContext): Promise<number> =>
       signed = await integrityService(api, watched, signingKey).digest();
     } catch (e) {
       progress.stop();
+      // the API refuses to sign over a broken chain: that is a failed check, not a failure to run
+      if ((e as { body?: { code?: string } }).body?.code === 'integrity.broken-chain')
+        throw new CommandError(
+          `${(e as Error).message}; \`dossier verify\` names the broken link`,
+          EXIT.failed,
+        );
       throw e;
     }
     // the API's digest signs the heads its scan reached: stopped by a broken link, they are not the store's
