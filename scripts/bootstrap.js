@@ -47,13 +47,19 @@ function ensureInstalled() {
     fs.readFileSync(stamp, 'utf8') === fs.readFileSync(lock, 'utf8').length + ':' + fs.statSync(lock).mtimeMs;
   if (fresh) return;
   console.log('[dossier] installing dependencies with pnpm (first use; better-sqlite3 compiles from source)');
-  pnpm(['install', '--frozen-lockfile']);
+  pnpm(['install', '--frozen-lockfile'], { env });
   fs.writeFileSync(stamp, fs.readFileSync(lock, 'utf8').length + ':' + fs.statSync(lock).mtimeMs);
 }
 
 const job = process.argv[2];
 const rest = process.argv.slice(3);
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+// turbo and the package scripts find the pinned pnpm on the PATH
+const env = {
+  ...process.env,
+  PATH: [path.join(toolsDir, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter),
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+};
 ensurePnpm();
 ensureInstalled();
 if (job === 'start') {
