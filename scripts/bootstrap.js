@@ -51,6 +51,41 @@ function ensureInstalled() {
   fs.writeFileSync(stamp, fs.readFileSync(lock, 'utf8').length + ':' + fs.statSync(lock).mtimeMs);
 }
 
+// eslint-disable-next-line no-control-regex -- colour codes jest writes to a terminal
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Run every package's tests (streamed as they come) and add up jest's "Tests:" lines. */
+function runTests() {
+  const { spawn } = require('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [pnpmBin, 'run', 'test:unit'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const counts = { passed: 0, failed: 0, skipped: 0, status: 1 };
+    let pending = '';
+    const scan = (line) => {
+      const m = /Tests:\s+(.*)\s+total/.exec(line.replace(ANSI, ''));
+      if (!m) return;
+      for (const [, n, what] of m[1].matchAll(/(\d+) (passed|failed|skipped|todo)/g))
+        if (what in counts) counts[what] += Number(n);
+    };
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      const lines = (pending + chunk.toString('utf8')).split('\n');
+      pending = lines.pop();
+      lines.forEach(scan);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      scan(pending);
+      counts.status = code ?? 1;
+      resolve(counts);
+    });
+  });
+}
+
 const job = process.argv[2];
 const rest = process.argv.slice(3);
 // turbo and the package scripts find the pinned pnpm on the PATH
@@ -68,7 +103,17 @@ if (job === 'start') {
 } else if (job === 'test') {
   pnpm(['run', 'lint'], { env });
   pnpm(['run', 'typecheck'], { env });
-  pnpm(['run', 'test:unit'], { env });
+  runTests().then(
+    (counts) => {
+      // one plain closing line over all packages, after turbo's own summary
+      console.log(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+      process.exit(counts.status !== 0 ? counts.status : counts.failed > 0 ? 1 : 0);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 } else {
   console.error('usage: node scripts/bootstrap.js start|test');
   process.exit(2);
