@@ -18,6 +18,7 @@ import { withholdPersonal } from './personal-values';
 import { ReadLogService } from './read-log.service';
 import type { Page } from './read-models.service';
 import { ReadModelsService, decimal } from './read-models.service';
+import { afterHistoryCursor } from './history-cursor';
 
 export interface DetailAnswer {
   readonly archiveId: string;
@@ -102,16 +103,7 @@ export class ArchiveReadsService {
       .selectFrom(this.readModels.table('change-history', 'change_history'))
       .selectAll()
       .where('archive_id', '=', archiveId);
-    if (q.cursor) {
-      const [p, s] = q.cursor.split('.');
-      if (!/^\d+$/.test(p ?? '') || !/^\d+$/.test(s ?? ''))
-        throw problems.badRequest('cursor: not a cursor of this list', [
-          { path: 'query:cursor', rule: 'must come from `next`' },
-        ]);
-      query = query.where((eb) =>
-        eb.or([eb('position', '>', p!), eb.and([eb('position', '=', p!), eb('seq', '>', Number(s))])]),
-      );
-    }
+    if (q.cursor) query = query.where(afterHistoryCursor(q.cursor));
     const rows = await query
       .orderBy('position')
       .orderBy('seq')

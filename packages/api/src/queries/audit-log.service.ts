@@ -5,6 +5,7 @@ import { withholdPersonal } from './personal-values';
 import type { ChangesQuery, ReadsQuery } from './query-codecs';
 import type { Page } from './read-models.service';
 import { ReadModelsService, decimal } from './read-models.service';
+import { afterHistoryCursor } from './history-cursor';
 
 /** Compliance: who changed what, from what to what, when, why — and who read it (DOMAIN.md §8). */
 @Injectable()
@@ -21,16 +22,7 @@ export class AuditLogService {
     if (q.role !== undefined) query = query.where('actor_role', '=', q.role);
     if (q.from !== undefined) query = query.where('at', '>=', q.from);
     if (q.to !== undefined) query = query.where('at', '<=', q.to);
-    if (q.cursor !== undefined) {
-      const [p, s] = q.cursor.split('.');
-      if (!/^\d+$/.test(p ?? '') || !/^\d+$/.test(s ?? ''))
-        throw problems.badRequest('cursor: not a cursor of this list', [
-          { path: 'query:cursor', rule: 'must come from `next`' },
-        ]);
-      query = query.where((eb) =>
-        eb.or([eb('position', '>', p!), eb.and([eb('position', '=', p!), eb('seq', '>', Number(s))])]),
-      );
-    }
+    if (q.cursor !== undefined) query = query.where(afterHistoryCursor(q.cursor));
     const rows = await query
       .orderBy('position')
       .orderBy('seq')
