@@ -1,6 +1,7 @@
 /* pnpm bench:projections — rebuild every read model from a generated history, on SQLite and on PostgreSQL. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +12,7 @@ import { openSqliteStore } from '@dossier/sqlite';
 import { openPostgresStore } from '@dossier/postgres';
 import { allReadModels } from '../src/read-models';
 import { projectionRunner } from '../src/runner';
+import { cachingSqliteDatabase } from '../src/statement-cache';
 import { generateHistory } from './history';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -44,8 +46,28 @@ const memorySampler = () => {
   };
 };
 
+/** BENCH_PROFILE=dir writes a CPU profile of each rebuild (and only of the rebuild) there. */
+const profiler = async (label: string) => {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    writeFileSync(join(dir, `rebuild-${label}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+};
+
 const rebuild = async (store: EventStore, db: Kysely<any>, dialect: 'sqlite' | 'postgres') => {
   const head = await store.headPosition();
+  const stopProfile = await profiler(dialect);
   const runner = projectionRunner({ store, db, dialect, projections: allReadModels(), batchSize: 2000 });
   global.gc?.();
   const stopSampling = memorySampler();
@@ -53,6 +75,7 @@ const rebuild = async (store: EventStore, db: Kysely<any>, dialect: 'sqlite' | '
   await runner.start();
   if (!(await runner.waitFor(head, 3_600_000))) throw new Error('rebuild did not finish');
   const seconds = (performance.now() - t) / 1000;
+  await stopProfile();
   await runner.stop();
   return { seconds, ...stopSampling() };
 };
@@ -78,9 +101,11 @@ const sqlite = async (): Promise<Row> => {
     const rawSeconds = (performance.now() - t) / 1000;
     raw.close();
     t = performance.now();
-    const db = new Kysely<any>({
-      dialect: new SqliteDialect({ database: new Database(join(dir, 'read-models.db')) }),
-    });
+    // as the main job has them: in the store's file, through a second connection (WAL, synchronous NORMAL)
+    const database = new Database(path);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
     const r = await rebuild(store.events, db, 'sqlite');
     await db.destroy();
     await store.close();
@@ -151,7 +176,12 @@ const main = async () => {
   console.log(
     `Rebuilding all 9 read models from ${EVENTS.toLocaleString()} events over ${ARCHIVES.toLocaleString()} archives`,
   );
-  const rows = [await sqlite(), await postgres()].filter((r): r is Row => !!r);
+  // BENCH_ADAPTERS=sqlite (or postgres) runs one of the two
+  const only = process.env.BENCH_ADAPTERS?.split(',');
+  const rows = [
+    !only || only.includes('sqlite') ? await sqlite() : undefined,
+    !only || only.includes('postgres') ? await postgres() : undefined,
+  ].filter((r): r is Row => !!r);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
   console.log(
     '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB |',

@@ -35,8 +35,25 @@ export interface Projection {
   readonly version: number;
   readonly tables: readonly string[];
   createTables(ctx: ProjectionContext): Promise<void>;
+  /**
+   * Secondary indexes. The runner creates them once the read model has caught up with the log: a rebuild
+   * writes its rows faster into tables that have only their primary keys.
+   */
+  readonly indexes?: readonly IndexSpec[];
   /** Apply a batch inside the runner's transaction; a failing event throws `EventFailure`. */
   applyBatch(ctx: ProjectionContext, events: readonly ProjectedEvent[]): Promise<void>;
+  /**
+   * Forget whatever was kept in memory from earlier batches: the runner calls it when a batch did not commit
+   * (rolled back, or another runner moved the checkpoint), and before it starts.
+   */
+  reset?(): void;
+}
+
+/** A secondary index of one of a projection's tables: physically `<table>_<name>` on the version's table. */
+export interface IndexSpec {
+  readonly table: string;
+  readonly name: string;
+  readonly columns: readonly string[];
 }
 
 /** Thrown by a projection when one event cannot be applied: the runner stops that projection there. */

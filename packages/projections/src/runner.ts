@@ -48,6 +48,8 @@ interface Instance {
   active: boolean;
   state: ProjectionState;
   error?: string;
+  /** Its secondary indexes are known to exist. */
+  indexed?: boolean;
 }
 
 export interface RunnerOptions {
@@ -56,7 +58,13 @@ export interface RunnerOptions {
   readonly dialect: 'sqlite' | 'postgres';
   readonly projections: readonly Projection[];
   readonly config?: PolicyConfig;
+  /** Events per batch when live (default 1000). */
   readonly batchSize?: number;
+  /**
+   * The largest batch while catching up (default 20,000): a batch that finds more behind it doubles, so a
+   * rebuild folds many events per row written and commits rarely; memory stays bounded by this size.
+   */
+  readonly catchUpBatchSize?: number;
   readonly pollMs?: number;
   readonly onError?: (e: PoisonEvent) => void;
   /** An infrastructure failure the runner will retry (default: written to stderr). */
@@ -83,6 +91,7 @@ export const projectionRunner = (options: RunnerOptions) => {
   const { store, db, dialect } = options;
   const config = options.config ?? defaultPolicyConfig;
   const batchSize = options.batchSize ?? 1000;
+  const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? 20_000);
   const onFailure =
     options.onFailure ?? ((e: unknown) => console.error('[dossier] projection runner, retrying:', e));
   const pollMs = options.pollMs ?? 200;
@@ -186,6 +195,7 @@ export const projectionRunner = (options: RunnerOptions) => {
     const cps = await db.selectFrom(CHECKPOINTS).selectAll().execute();
     instances.length = 0;
     for (const p of options.projections) {
+      p.reset?.();
       const cp = cps.find((r) => r.name === p.name && Number(r.version) === p.version);
       const failed = cp?.state === 'failed';
       instances.push({
@@ -207,7 +217,10 @@ export const projectionRunner = (options: RunnerOptions) => {
         await db.transaction().execute(async (trx) => {
           for (const i of runnable) {
             const ctx = ctxFor(trx, i.projection);
-            const mine = page.filter((e) => e.recorded.position > i.checkpoint);
+            const mine =
+              page.length === 0 || page[0]!.recorded.position > i.checkpoint
+                ? page
+                : page.filter((e) => e.recorded.position > i.checkpoint);
             try {
               await i.projection.applyBatch(ctx, mine);
             } catch (err) {
@@ -223,6 +236,8 @@ export const projectionRunner = (options: RunnerOptions) => {
         for (const i of runnable) if (last > i.checkpoint) i.checkpoint = last;
         return;
       } catch (err) {
+        // nothing of the batch committed: what the read models kept in memory from it is void
+        for (const i of runnable) i.projection.reset?.();
         if (!(err instanceof PoisonEvent)) throw err;
         const bad = runnable.find((i) => i.projection.name === err.projection)!;
         bad.state = 'failed';
@@ -233,6 +248,25 @@ export const projectionRunner = (options: RunnerOptions) => {
         options.onError?.(err);
       }
     }
+  };
+
+  /** Secondary indexes, once a read model has caught up (a no-op when they are there already). */
+  const createIndexes = async (i: Instance) => {
+    const specs = i.projection.indexes ?? [];
+    if (i.indexed || specs.length === 0) return;
+    await db.transaction().execute(async (trx) => {
+      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SETUP_LOCK})`.execute(trx);
+      for (const ix of specs) {
+        const t = physicalTable(ix.table, i.projection.version);
+        await trx.schema
+          .createIndex(`${t}_${ix.name}`)
+          .ifNotExists()
+          .on(t)
+          .columns([...ix.columns])
+          .execute();
+      }
+    });
+    i.indexed = true;
   };
 
   const takeOver = async (i: Instance) => {
@@ -274,20 +308,24 @@ export const projectionRunner = (options: RunnerOptions) => {
   };
 
   const laneLoop = async (members: Instance[], rebuild: boolean) => {
-    let prefetched: { after: bigint; page: Promise<readonly RecordedEvent[]> } | undefined;
+    let prefetched: { after: bigint; limit: number; page: Promise<readonly RecordedEvent[]> } | undefined;
+    let size = batchSize;
     while (running) {
       const live = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
       if (live.length === 0) return;
       const from = live.reduce((m, i) => (i.checkpoint < m ? i.checkpoint : m), live[0]!.checkpoint);
       // read ahead: the next page is fetched while this one is applied
+      const limit = prefetched && prefetched.after === from ? prefetched.limit : size;
       const raw =
         prefetched && prefetched.after === from
           ? await prefetched.page
-          : await store.readAll({ after: from, limit: batchSize });
+          : await store.readAll({ after: from, limit });
       prefetched = undefined;
-      if (raw.length === batchSize) {
+      // behind the head: the batches grow (up to catchUpBatchSize); caught up: back to batchSize
+      size = raw.length === limit ? Math.min(limit * 2, catchUpBatchSize) : batchSize;
+      if (raw.length === limit) {
         const next = raw.at(-1)!.position;
-        prefetched = { after: next, page: store.readAll({ after: next, limit: batchSize }) };
+        prefetched = { after: next, limit: size, page: store.readAll({ after: next, limit: size }) };
         prefetched.page.catch(() => undefined);
       }
       if (raw.length > 0) {
@@ -317,9 +355,13 @@ export const projectionRunner = (options: RunnerOptions) => {
         }
         for (const wake of [...progress]) wake();
       }
-      if (raw.length < batchSize) {
+      if (raw.length < limit) {
         head = await store.headPosition();
-        for (const i of live) if (i.state === 'catching_up' && i.checkpoint >= head) i.state = 'live';
+        for (const i of live)
+          if (i.state === 'catching_up' && i.checkpoint >= head) {
+            await createIndexes(i);
+            i.state = 'live';
+          }
         if (rebuild) {
           for (const i of live.filter((x) => x.state === 'live')) {
             await takeOver(i);

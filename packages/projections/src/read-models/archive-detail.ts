@@ -2,62 +2,84 @@ import type { ArchiveState } from '@dossier/core';
 import { evolve, initialState } from '@dossier/core';
 import type { Projection } from '../projection';
 import { forEachEvent } from '../projection';
+import { rowCache } from './row-cache';
 import { json, pos, selectWhereIn, upsertRows } from './sql';
+
+interface Folded {
+  readonly state: ArchiveState;
+  readonly revision: bigint;
+  readonly position: bigint;
+}
 
 /**
  * 2. Archive detail: the current state, with personal values still sealed (opened only on an allowed read).
- * A batch folds each archive's state in memory and writes it once.
+ * A batch folds each archive's state in memory and writes it once; the states written stay cached (bounded)
+ * for the next batch.
  */
-export const archiveDetail = (): Projection => ({
-  name: 'archive-detail',
-  version: 1,
-  tables: ['archive_detail'],
-  async createTables(ctx) {
-    await ctx.db.schema
-      .createTable(ctx.table('archive_detail'))
-      .ifNotExists()
-      .addColumn('archive_id', 'text', (c) => c.primaryKey())
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('state', 'text', (c) => c.notNull())
-      .addColumn('revision', 'bigint', (c) => c.notNull())
-      .addColumn('position', 'bigint', (c) => c.notNull())
-      .execute();
-  },
-  async applyBatch(ctx, events) {
-    const ids = events.flatMap((e) => (e.kind === 'archive' ? [e.archiveId] : []));
-    if (ids.length === 0) return;
-    const states = new Map<string, { state: ArchiveState; revision: bigint; position: bigint }>();
-    for (const row of await selectWhereIn(ctx, 'archive_detail', 'archive_id', ids))
-      states.set(row.archive_id as string, {
-        state: JSON.parse(row.state as string) as ArchiveState,
-        revision: BigInt(row.revision as string),
-        position: BigInt(row.position as string),
+export const archiveDetail = (cached = 20_000): Projection => {
+  const cache = rowCache<Folded>(cached);
+  return {
+    name: 'archive-detail',
+    version: 1,
+    tables: ['archive_detail'],
+    reset: () => cache.clear(),
+    async createTables(ctx) {
+      await ctx.db.schema
+        .createTable(ctx.table('archive_detail'))
+        .ifNotExists()
+        .addColumn('archive_id', 'text', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('revision', 'bigint', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+    async applyBatch(ctx, events) {
+      const ids = events.flatMap((e) => (e.kind === 'archive' ? [e.archiveId] : []));
+      if (ids.length === 0) return;
+      const states = new Map<string, Folded>();
+      const missing: string[] = [];
+      for (const id of ids) {
+        if (states.has(id)) continue;
+        const hit = cache.get(id);
+        if (hit) states.set(id, hit);
+        else missing.push(id);
+      }
+      const found =
+        missing.length > 0 ? await selectWhereIn(ctx, 'archive_detail', 'archive_id', missing) : [];
+      for (const row of found)
+        states.set(row.archive_id as string, {
+          state: JSON.parse(row.state as string) as ArchiveState,
+          revision: BigInt(row.revision as string),
+          position: BigInt(row.position as string),
+        });
+      const dirty = new Set<string>();
+      forEachEvent(events, (e) => {
+        if (e.kind !== 'archive') return;
+        const s = states.get(e.archiveId) ?? { state: initialState, revision: -1n, position: 0n };
+        states.set(e.archiveId, {
+          state: evolve(s.state, e.event),
+          revision: e.recorded.revision,
+          position: e.recorded.position,
+        });
+        dirty.add(e.archiveId);
       });
-    const dirty = new Set<string>();
-    forEachEvent(events, (e) => {
-      if (e.kind !== 'archive') return;
-      const s = states.get(e.archiveId) ?? { state: initialState, revision: -1n, position: 0n };
-      states.set(e.archiveId, {
-        state: evolve(s.state, e.event),
-        revision: e.recorded.revision,
-        position: e.recorded.position,
+      const rows = [...dirty].flatMap((archiveId) => {
+        const s = states.get(archiveId)!;
+        cache.set(archiveId, s);
+        return s.state.status === 'none'
+          ? []
+          : [
+              {
+                archive_id: archiveId,
+                status: s.state.status,
+                state: json(s.state),
+                revision: pos(s.revision),
+                position: pos(s.position),
+              },
+            ];
       });
-      dirty.add(e.archiveId);
-    });
-    const rows = [...dirty].flatMap((archiveId) => {
-      const s = states.get(archiveId)!;
-      return s.state.status === 'none'
-        ? []
-        : [
-            {
-              archive_id: archiveId,
-              status: s.state.status,
-              state: json(s.state),
-              revision: pos(s.revision),
-              position: pos(s.position),
-            },
-          ];
-    });
-    await upsertRows(ctx, 'archive_detail', ['archive_id'], rows);
-  },
-});
+      await upsertRows(ctx, 'archive_detail', ['archive_id'], rows);
+    },
+  };
+};

@@ -12,84 +12,83 @@ const columnOfField: Record<string, string> = {
 };
 
 /** 1. Archive list: filter by tier, status, industry, region, nature, custodian, secrecy; search by name. */
-export const archiveList: Projection = keyedRows({
-  name: 'archive-list',
-  version: 1,
-  table: 'archive_list',
-  key: ['archive_id'],
-  async createTables(ctx) {
-    const t = ctx.table('archive_list');
-    await ctx.db.schema
-      .createTable(t)
-      .ifNotExists()
-      .addColumn('archive_id', 'text', (c) => c.primaryKey())
-      .addColumn('number', 'text', (c) => c.notNull())
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('short_name', 'text')
-      .addColumn('tier', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull())
-      .addColumn('customer_status', 'text', (c) => c.notNull())
-      .addColumn('industry', 'text', (c) => c.notNull())
-      .addColumn('region', 'text', (c) => c.notNull())
-      .addColumn('nature', 'text', (c) => c.notNull())
-      .addColumn('custodian_id', 'text', (c) => c.notNull())
-      .addColumn('department', 'text', (c) => c.notNull())
-      .addColumn('secrecy_level', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'text', (c) => c.notNull())
-      .addColumn('revision', 'bigint', (c) => c.notNull())
-      .addColumn('position', 'bigint', (c) => c.notNull())
-      .execute();
-    for (const col of ['tier', 'industry', 'region', 'custodian_id', 'name'])
+export const archiveList = (): Projection =>
+  keyedRows({
+    name: 'archive-list',
+    version: 1,
+    table: 'archive_list',
+    key: ['archive_id'],
+    async createTables(ctx) {
+      const t = ctx.table('archive_list');
       await ctx.db.schema
-        .createIndex(`${t}_${col}`)
+        .createTable(t)
         .ifNotExists()
-        .on(t)
-        .columns([col, 'archive_id'])
+        .addColumn('archive_id', 'text', (c) => c.primaryKey())
+        .addColumn('number', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('short_name', 'text')
+        .addColumn('tier', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('customer_status', 'text', (c) => c.notNull())
+        .addColumn('industry', 'text', (c) => c.notNull())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('nature', 'text', (c) => c.notNull())
+        .addColumn('custodian_id', 'text', (c) => c.notNull())
+        .addColumn('department', 'text', (c) => c.notNull())
+        .addColumn('secrecy_level', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revision', 'bigint', (c) => c.notNull())
+        .addColumn('position', 'bigint', (c) => c.notNull())
         .execute();
-  },
-  touches: (e) => (e.kind === 'archive' ? [[e.archiveId]] : []),
-  reduce(row, e) {
-    if (e.kind !== 'archive') return row;
-    const { event, recorded } = e;
-    const at = { revision: pos(recorded.revision), position: pos(recorded.position) };
-    if (event.type === 'ArchiveCreated') {
-      const d = event.data;
-      return {
-        archive_id: d.archiveId,
-        number: d.number,
-        name: d.profile.company.name,
-        short_name: d.profile.company.shortName ?? null,
-        tier: d.tier,
-        status: 'open',
-        customer_status: d.profile.classification.status,
-        industry: d.profile.classification.industry,
-        region: d.profile.classification.region,
-        nature: d.profile.classification.nature,
-        custodian_id: d.custodian.id,
-        department: d.department,
-        secrecy_level: d.secrecyLevel,
-        created_at: d.createdAt,
-        ...at,
-      };
-    }
-    if (!row) return row;
-    switch (event.type) {
-      case 'ArchiveUpdated': {
-        const next: Record<string, unknown> = { ...row, ...at };
-        for (const c of event.data.changes)
-          if (columnOfField[c.field]) next[columnOfField[c.field]!] = c.after;
-        return next;
+    },
+    indexes: ['tier', 'industry', 'region', 'custodian_id', 'name'].map((col) => ({
+      table: 'archive_list',
+      name: col,
+      columns: [col, 'archive_id'],
+    })),
+    touches: (e) => (e.kind === 'archive' ? [[e.archiveId]] : []),
+    reduce(row, e) {
+      if (e.kind !== 'archive') return row;
+      const { event, recorded } = e;
+      const at = { revision: pos(recorded.revision), position: pos(recorded.position) };
+      if (event.type === 'ArchiveCreated') {
+        const d = event.data;
+        return {
+          archive_id: d.archiveId,
+          number: d.number,
+          name: d.profile.company.name,
+          short_name: d.profile.company.shortName ?? null,
+          tier: d.tier,
+          status: 'open',
+          customer_status: d.profile.classification.status,
+          industry: d.profile.classification.industry,
+          region: d.profile.classification.region,
+          nature: d.profile.classification.nature,
+          custodian_id: d.custodian.id,
+          department: d.department,
+          secrecy_level: d.secrecyLevel,
+          created_at: d.createdAt,
+          ...at,
+        };
       }
-      case 'TierChanged':
-        return { ...row, tier: event.data.to, ...at };
-      case 'CustodianChanged':
-        return { ...row, custodian_id: event.data.to.id, ...at };
-      case 'SecrecyLevelChanged':
-        return { ...row, secrecy_level: event.data.to, ...at };
-      case 'ArchiveDestroyed':
-        return { ...row, status: 'destroyed', ...at };
-      default:
-        return { ...row, ...at };
-    }
-  },
-});
+      if (!row) return row;
+      switch (event.type) {
+        case 'ArchiveUpdated': {
+          const next: Record<string, unknown> = { ...row, ...at };
+          for (const c of event.data.changes)
+            if (columnOfField[c.field]) next[columnOfField[c.field]!] = c.after;
+          return next;
+        }
+        case 'TierChanged':
+          return { ...row, tier: event.data.to, ...at };
+        case 'CustodianChanged':
+          return { ...row, custodian_id: event.data.to.id, ...at };
+        case 'SecrecyLevelChanged':
+          return { ...row, secrecy_level: event.data.to, ...at };
+        case 'ArchiveDestroyed':
+          return { ...row, status: 'destroyed', ...at };
+        default:
+          return { ...row, ...at };
+      }
+    },
+  });

@@ -61,14 +61,11 @@ export const changeHistory: Projection = {
       .addColumn('reason', 'text')
       .addPrimaryKeyConstraint(`${t}_pk`, ['position', 'seq'])
       .execute();
-    await ctx.db.schema
-      .createIndex(`${t}_archive`)
-      .ifNotExists()
-      .on(t)
-      .columns(['archive_id', 'position'])
-      .execute();
-    await ctx.db.schema.createIndex(`${t}_actor`).ifNotExists().on(t).columns(['actor_id', 'at']).execute();
   },
+  indexes: [
+    { table: 'change_history', name: 'archive', columns: ['archive_id', 'position'] },
+    { table: 'change_history', name: 'actor', columns: ['actor_id', 'at'] },
+  ],
   async applyBatch(ctx, events) {
     const rows = forEachEvent(events, (e) => {
       const m = e.recorded.metadata;

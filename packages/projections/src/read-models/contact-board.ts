@@ -21,73 +21,69 @@ const withDue = (ctx: ProjectionContext, r: Row): Row => {
 };
 
 /** 4. Contact board 客户联络一览表 (000 §六.2): per archive and staff member, last and next phone / visit. */
-export const contactBoard: Projection = keyedRows({
-  name: 'contact-board',
-  version: 1,
-  table: 'contact_board',
-  key: ['archive_id'],
-  async createTables(ctx) {
-    const t = ctx.table('contact_board');
-    await ctx.db.schema
-      .createTable(t)
-      .ifNotExists()
-      .addColumn('archive_id', 'text', (c) => c.primaryKey())
-      .addColumn('custodian_id', 'text', (c) => c.notNull())
-      .addColumn('tier', 'text', (c) => c.notNull())
-      .addColumn('tier_since', 'text', (c) => c.notNull())
-      .addColumn('last_phone', 'text')
-      .addColumn('last_visit', 'text')
-      .addColumn('phone_due', 'text', (c) => c.notNull())
-      .addColumn('visit_due', 'text', (c) => c.notNull())
-      .execute();
-    await ctx.db.schema
-      .createIndex(`${t}_custodian`)
-      .ifNotExists()
-      .on(t)
-      .columns(['custodian_id', 'phone_due'])
-      .execute();
-  },
-  touches: (e) =>
-    e.kind === 'archive' &&
-    ['ArchiveCreated', 'ArchiveDestroyed', 'CustodianChanged', 'ContactLogged', 'TierChanged'].includes(
-      e.event.type,
-    )
-      ? [[e.archiveId]]
-      : [],
-  reduce(row, e, _key, ctx) {
-    if (e.kind !== 'archive') return row;
-    const { event } = e;
-    if (event.type === 'ArchiveCreated') {
-      const d = event.data;
-      return withDue(ctx, {
-        archive_id: d.archiveId,
-        custodian_id: d.custodian.id,
-        tier: d.tier,
-        tier_since: d.createdAt,
-        last_phone: null,
-        last_visit: null,
-      });
-    }
-    if (!row) return row;
-    switch (event.type) {
-      case 'ArchiveDestroyed':
-        return null;
-      case 'CustodianChanged':
-        return { ...row, custodian_id: event.data.to.id };
-      case 'TierChanged':
-        return withDue(ctx, { ...row, tier: event.data.to, tier_since: event.data.at });
-      case 'ContactLogged': {
-        const column =
-          event.data.channel === 'phone'
-            ? 'last_phone'
-            : event.data.channel === 'visit'
-              ? 'last_visit'
-              : undefined;
-        if (!column || (row[column] && (row[column] as string) >= event.data.at)) return row;
-        return withDue(ctx, { ...row, [column]: event.data.at });
+export const contactBoard = (): Projection =>
+  keyedRows({
+    name: 'contact-board',
+    version: 1,
+    table: 'contact_board',
+    key: ['archive_id'],
+    async createTables(ctx) {
+      const t = ctx.table('contact_board');
+      await ctx.db.schema
+        .createTable(t)
+        .ifNotExists()
+        .addColumn('archive_id', 'text', (c) => c.primaryKey())
+        .addColumn('custodian_id', 'text', (c) => c.notNull())
+        .addColumn('tier', 'text', (c) => c.notNull())
+        .addColumn('tier_since', 'text', (c) => c.notNull())
+        .addColumn('last_phone', 'text')
+        .addColumn('last_visit', 'text')
+        .addColumn('phone_due', 'text', (c) => c.notNull())
+        .addColumn('visit_due', 'text', (c) => c.notNull())
+        .execute();
+    },
+    indexes: [{ table: 'contact_board', name: 'custodian', columns: ['custodian_id', 'phone_due'] }],
+    touches: (e) =>
+      e.kind === 'archive' &&
+      ['ArchiveCreated', 'ArchiveDestroyed', 'CustodianChanged', 'ContactLogged', 'TierChanged'].includes(
+        e.event.type,
+      )
+        ? [[e.archiveId]]
+        : [],
+    reduce(row, e, _key, ctx) {
+      if (e.kind !== 'archive') return row;
+      const { event } = e;
+      if (event.type === 'ArchiveCreated') {
+        const d = event.data;
+        return withDue(ctx, {
+          archive_id: d.archiveId,
+          custodian_id: d.custodian.id,
+          tier: d.tier,
+          tier_since: d.createdAt,
+          last_phone: null,
+          last_visit: null,
+        });
       }
-      default:
-        return row;
-    }
-  },
-});
+      if (!row) return row;
+      switch (event.type) {
+        case 'ArchiveDestroyed':
+          return null;
+        case 'CustodianChanged':
+          return { ...row, custodian_id: event.data.to.id };
+        case 'TierChanged':
+          return withDue(ctx, { ...row, tier: event.data.to, tier_since: event.data.at });
+        case 'ContactLogged': {
+          const column =
+            event.data.channel === 'phone'
+              ? 'last_phone'
+              : event.data.channel === 'visit'
+                ? 'last_visit'
+                : undefined;
+          if (!column || (row[column] && (row[column] as string) >= event.data.at)) return row;
+          return withDue(ctx, { ...row, [column]: event.data.at });
+        }
+        default:
+          return row;
+      }
+    },
+  });

@@ -9,14 +9,14 @@ import { readLog } from './read-log';
 import { slaBoard } from './sla-board';
 import { tierMovements } from './tier-movements';
 
-/** Every read model of issue #4, fresh instances (some keep per-batch caches). */
+/** Every read model of issue #4, fresh instances (the keyed ones keep rows cached between batches). */
 export const allReadModels = (): Projection[] => [
-  archiveList,
+  archiveList(),
   archiveDetail(),
   changeHistory,
-  contactBoard,
-  slaBoard,
-  borrowingRegister,
+  contactBoard(),
+  slaBoard(),
+  borrowingRegister(),
   destructionRegister,
   tierMovements,
   readLog,

@@ -1,12 +1,14 @@
-import type { Projection, ProjectedEvent, ProjectionContext } from '../projection';
+import type { IndexSpec, Projection, ProjectedEvent, ProjectionContext } from '../projection';
 import { forEachEvent } from '../projection';
+import { rowCache } from './row-cache';
 import type { Row } from './sql';
-import { deleteWhereIn, selectWhereIn, upsertRows } from './sql';
+import { deleteWhereIn, selectByKeys, upsertRows } from './sql';
 
 /**
  * A read model of rows keyed by a few columns, defined by a pure reducer: (row, event) → row. A batch is
  * folded in memory — the rows it touches are loaded in one query and written back once each — so a
- * projection costs a few statements per batch, not per event.
+ * projection costs a few statements per batch, not per event. Rows written stay cached (bounded) for the next
+ * batch, which then selects only the rows it has not seen.
  */
 export interface KeyedRowsSpec {
   readonly name: string;
@@ -14,6 +16,7 @@ export interface KeyedRowsSpec {
   readonly table: string;
   readonly key: readonly string[];
   createTables(ctx: ProjectionContext): Promise<void>;
+  readonly indexes?: readonly IndexSpec[];
   /** The keys (values of `key`, in order) of the rows an event touches. */
   touches(e: ProjectedEvent): readonly (readonly string[])[];
   /** The row after the event: a new object when changed, the same one when not, null when absent. */
@@ -22,44 +25,66 @@ export interface KeyedRowsSpec {
 
 const join = (values: readonly unknown[]) => values.map(String).join('\u0000');
 
-export const keyedRows = (spec: KeyedRowsSpec): Projection => ({
-  name: spec.name,
-  version: spec.version,
-  tables: [spec.table],
-  createTables: (ctx) => spec.createTables(ctx),
-  async applyBatch(ctx, events) {
-    const touched = events.map((e) => spec.touches(e));
-    const firsts = touched.flatMap((keys) => keys.map((k) => k[0]!));
-    if (firsts.length === 0) return;
-    const state = new Map<string, Row | null>();
-    for (const row of await selectWhereIn(ctx, spec.table, spec.key[0]!, firsts))
-      state.set(join(spec.key.map((k) => row[k])), row);
-    const existed = new Set(state.keys());
-    const changed = new Set<string>();
-    let i = 0;
-    forEachEvent(events, (e) => {
-      for (const key of touched[i]!) {
-        const j = join(key);
-        const before = state.get(j) ?? null;
-        const after = spec.reduce(before, e, key, ctx);
-        if (after !== before) {
-          state.set(j, after);
-          changed.add(j);
+/** Rows kept between batches, per read model (see `RowCache`). */
+export const KEYED_ROWS_CACHED = 50_000;
+
+export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Projection => {
+  const cache = rowCache<Row>(cached);
+  return {
+    name: spec.name,
+    version: spec.version,
+    tables: [spec.table],
+    createTables: (ctx) => spec.createTables(ctx),
+    ...(spec.indexes ? { indexes: spec.indexes } : {}),
+    reset: () => cache.clear(),
+    async applyBatch(ctx, events) {
+      const touched = events.map((e) => spec.touches(e));
+      const state = new Map<string, Row | null>();
+      const missing: (readonly string[])[] = [];
+      for (const keys of touched)
+        for (const key of keys) {
+          const j = join(key);
+          if (state.has(j)) continue;
+          const hit = cache.get(j);
+          state.set(j, hit ?? null);
+          if (!hit) missing.push(key);
+        }
+      if (state.size === 0) return;
+      if (missing.length > 0)
+        for (const row of await selectByKeys(ctx, spec.table, spec.key, missing))
+          state.set(join(spec.key.map((k) => row[k])), row);
+      const existed = new Set([...state].filter(([, row]) => row !== null).map(([j]) => j));
+      const changed = new Set<string>();
+      let i = 0;
+      forEachEvent(events, (e) => {
+        for (const key of touched[i]!) {
+          const j = join(key);
+          const before = state.get(j) ?? null;
+          const after = spec.reduce(before, e, key, ctx);
+          if (after !== before) {
+            state.set(j, after);
+            changed.add(j);
+          }
+        }
+        i++;
+      });
+      const upserts: Row[] = [];
+      const deletes: string[] = [];
+      for (const j of changed) {
+        const row = state.get(j) ?? null;
+        if (row) {
+          upserts.push(row);
+          cache.set(j, row);
+        } else {
+          cache.delete(j);
+          if (existed.has(j)) deletes.push(j.split('\u0000')[0]!);
         }
       }
-      i++;
-    });
-    const upserts: Row[] = [];
-    const deletes: string[] = [];
-    for (const j of changed) {
-      const row = state.get(j) ?? null;
-      if (row) upserts.push(row);
-      else if (existed.has(j)) deletes.push(j.split('\u0000')[0]!);
-    }
-    if (deletes.length > 0) {
-      if (spec.key.length !== 1) throw new Error(`${spec.name}: deleting rows needs a single-column key`);
-      await deleteWhereIn(ctx, spec.table, spec.key[0]!, deletes);
-    }
-    await upsertRows(ctx, spec.table, spec.key, upserts);
-  },
-});
+      if (deletes.length > 0) {
+        if (spec.key.length !== 1) throw new Error(`${spec.name}: deleting rows needs a single-column key`);
+        await deleteWhereIn(ctx, spec.table, spec.key[0]!, deletes);
+      }
+      await upsertRows(ctx, spec.table, spec.key, upserts);
+    },
+  };
+};

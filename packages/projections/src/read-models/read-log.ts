@@ -20,14 +20,11 @@ export const readLog: Projection = {
       .addColumn('grant_used', 'text', (c) => c.notNull())
       .addColumn('at', 'text', (c) => c.notNull())
       .execute();
-    await ctx.db.schema
-      .createIndex(`${t}_archive`)
-      .ifNotExists()
-      .on(t)
-      .columns(['archive_id', 'at'])
-      .execute();
-    await ctx.db.schema.createIndex(`${t}_reader`).ifNotExists().on(t).columns(['reader_id', 'at']).execute();
   },
+  indexes: [
+    { table: 'read_log', name: 'archive', columns: ['archive_id', 'at'] },
+    { table: 'read_log', name: 'reader', columns: ['reader_id', 'at'] },
+  ],
   async applyBatch(ctx, events) {
     const rows = forEachEvent(events, (e) =>
       e.kind !== 'read'

@@ -1,11 +1,23 @@
 import type { CreateTableBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { ProjectionContext } from '../projection';
+import { runTemplate } from './statement-templates';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Row = Record<string, unknown>;
 
 /** Largest number of bound parameters one statement carries (below SQLite's and PostgreSQL's limits). */
 const MAX_PARAMS = 30_000;
+/**
+ * Rows per multi-row statement. A fixed size keeps the SQL text of every full chunk the same, so a driver
+ * that caches prepared statements (see `cachingSqliteDatabase`) parses it once.
+ */
+const ROWS_PER_STATEMENT = 250;
+/** Keys per select. */
+const KEYS_PER_SELECT = 500;
+
+const rowsPerStatement = (width: number) =>
+  Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS / Math.max(1, width))));
 
 const chunks = <T>(items: readonly T[], size: number): T[][] => {
   const out: T[][] = [];
@@ -13,47 +25,75 @@ const chunks = <T>(items: readonly T[], size: number): T[][] => {
   return out;
 };
 
-/** Insert or replace many rows by their key columns, in as few statements as the parameter limit allows. */
-export const upsertRows = async (
-  ctx: ProjectionContext,
-  base: string,
-  key: readonly string[],
-  rows: readonly Row[],
-): Promise<void> => {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
-  const rest = columns.filter((c) => !key.includes(c));
-  for (const part of chunks(rows, Math.max(1, Math.floor(MAX_PARAMS / columns.length)))) {
-    await ctx.db
-      .insertInto(ctx.table(base))
-      .values(part as Row[])
-      .onConflict((oc) =>
-        rest.length === 0
-          ? oc.columns(key as string[]).doNothing()
-          : oc
-              .columns(key as string[])
-              .doUpdateSet((eb: any) => Object.fromEntries(rest.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-      )
-      .execute();
-  }
+/** The columns of a set of rows, in order of first appearance (a row lacking one writes null there). */
+const columnsOf = (rows: readonly Row[]): string[] => {
+  const seen = new Set<string>();
+  for (const r of rows) for (const c of Object.keys(r)) seen.add(c);
+  return [...seen];
 };
 
-/** Insert many rows, ignoring rows whose key is there already (a replayed batch). */
-export const insertRows = async (
+const flatten = (rows: readonly Row[], columns: readonly string[]): unknown[] => {
+  const out: unknown[] = [];
+  for (const r of rows) for (const c of columns) out.push(r[c] ?? null);
+  return out;
+};
+
+const slotRows = (n: number, columns: readonly string[], slot: (i: number) => string): Row[] =>
+  Array.from({ length: n }, (_, r) =>
+    Object.fromEntries(columns.map((c, j) => [c, slot(r * columns.length + j)])),
+  );
+
+/**
+ * Write many rows by their key columns, in as few statements as the parameter limit allows: `replace`
+ * overwrites the other columns of a row that is there, `ignore` leaves it (a replayed batch).
+ */
+const writeRows = async (
   ctx: ProjectionContext,
   base: string,
   key: readonly string[],
   rows: readonly Row[],
+  onConflict: 'replace' | 'ignore',
 ): Promise<void> => {
   if (rows.length === 0) return;
-  const width = Object.keys(rows[0]!).length;
-  for (const part of chunks(rows, Math.max(1, Math.floor(MAX_PARAMS / width))))
-    await ctx.db
-      .insertInto(ctx.table(base))
-      .values(part as Row[])
-      .onConflict((oc) => oc.columns(key as string[]).doNothing())
-      .execute();
+  const table = ctx.table(base);
+  const columns = columnsOf(rows);
+  const rest = onConflict === 'replace' ? columns.filter((c) => !key.includes(c)) : [];
+  for (const part of chunks(rows, rowsPerStatement(columns.length)))
+    await runTemplate(
+      ctx,
+      `insert|${onConflict}|${table}|${key.join(',')}|${columns.join(',')}|${part.length}`,
+      (slot) =>
+        ctx.db
+          .insertInto(table)
+          .values(slotRows(part.length, columns, slot))
+          .onConflict((oc) =>
+            rest.length === 0
+              ? oc.columns(key as string[]).doNothing()
+              : oc
+                  .columns(key as string[])
+                  .doUpdateSet((eb: any) =>
+                    Object.fromEntries(rest.map((c) => [c, eb.ref(`excluded.${c}`)])),
+                  ),
+          ),
+      flatten(part, columns),
+    );
 };
+
+/** Insert or replace many rows by their key columns. */
+export const upsertRows = (
+  ctx: ProjectionContext,
+  base: string,
+  key: readonly string[],
+  rows: readonly Row[],
+): Promise<void> => writeRows(ctx, base, key, rows, 'replace');
+
+/** Insert many rows, ignoring rows whose key is there already (a replayed batch). */
+export const insertRows = (
+  ctx: ProjectionContext,
+  base: string,
+  key: readonly string[],
+  rows: readonly Row[],
+): Promise<void> => writeRows(ctx, base, key, rows, 'ignore');
 
 /** Rows whose first key column is one of `values`. */
 export const selectWhereIn = async (
@@ -62,15 +102,63 @@ export const selectWhereIn = async (
   column: string,
   values: readonly string[],
 ): Promise<Row[]> => {
+  const table = ctx.table(base);
   const out: Row[] = [];
-  for (const part of chunks([...new Set(values)], 5000))
-    out.push(
-      ...((await ctx.db
-        .selectFrom(ctx.table(base))
-        .selectAll()
-        .where(column, 'in', part)
-        .execute()) as Row[]),
+  for (const part of chunks([...new Set(values)], KEYS_PER_SELECT)) {
+    const res = await runTemplate<Row>(
+      ctx,
+      `select-in|${table}|${column}|${part.length}`,
+      (slot) =>
+        ctx.db
+          .selectFrom(table)
+          .selectAll()
+          .where(
+            column,
+            'in',
+            part.map((_, i) => slot(i)),
+          ),
+      part,
     );
+    for (const r of res.rows) out.push(r);
+  }
+  return out;
+};
+
+/** Rows whose key columns match one of `keys` exactly (each key lists the values of `columns`, in order). */
+export const selectByKeys = async (
+  ctx: ProjectionContext,
+  base: string,
+  columns: readonly string[],
+  keys: readonly (readonly string[])[],
+): Promise<Row[]> => {
+  if (columns.length === 1)
+    return selectWhereIn(
+      ctx,
+      base,
+      columns[0]!,
+      keys.map((k) => k[0]!),
+    );
+  const table = ctx.table(base);
+  const unique = [...new Map(keys.map((k) => [k.join('\u0000'), k])).values()];
+  const out: Row[] = [];
+  const tuple = sql.join(columns.map((c) => sql.ref(c)));
+  for (const part of chunks(unique, Math.floor(KEYS_PER_SELECT / columns.length))) {
+    const res = await runTemplate<Row>(
+      ctx,
+      `select-keys|${table}|${columns.join(',')}|${part.length}`,
+      (slot) =>
+        ctx.db
+          .selectFrom(table)
+          .selectAll()
+          .where(
+            sql<boolean>`(${tuple}) in (${sql.join(
+              part.map((_, r) => sql`(${sql.join(columns.map((_c, j) => slot(r * columns.length + j)))})`),
+            )})`,
+          ),
+      part.flat(),
+    );
+    for (const r of res.rows) out.push(r);
+  }
   return out;
 };
 
