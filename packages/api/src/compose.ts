@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import type { CommandHandler, EventStore, KeyStore, PolicyConfig } from '@dossier/core';
 import { commandHandler, defaultPolicyConfig } from '@dossier/core';
 import type { Projection, ProjectionRunner } from '@dossier/projections';
-import { allReadModels, projectionRunner } from '@dossier/projections';
+import { allReadModels, cachingSqliteDatabase, projectionRunner } from '@dossier/projections';
 import { isEventStoreDbUrl, openEventStoreDb } from '@dossier/eventstoredb';
 import { openPostgresStore } from '@dossier/postgres';
 import type { Synchronous } from '@dossier/sqlite';
@@ -107,7 +107,7 @@ const sqliteReadModels = (path: string): ReadDb => {
   database.pragma('journal_mode = WAL');
   // read models are rebuilt from the log: they need not survive a power cut, only stay consistent
   database.pragma('synchronous = NORMAL');
-  return new Kysely({ dialect: new SqliteDialect({ database }) });
+  return new Kysely({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
 };
 
 const postgresReadModels = (url: string): ReadDb => {

@@ -61,7 +61,7 @@ export interface RunnerOptions {
   /** Events per batch when live (default 1000). */
   readonly batchSize?: number;
   /**
-   * The largest batch while catching up (default 20,000): a batch that finds more behind it doubles, so a
+   * The largest batch while catching up (default 10,000): a batch that finds more behind it doubles, so a
    * rebuild folds many events per row written and commits rarely; memory stays bounded by this size.
    */
   readonly catchUpBatchSize?: number;
@@ -91,7 +91,7 @@ export const projectionRunner = (options: RunnerOptions) => {
   const { store, db, dialect } = options;
   const config = options.config ?? defaultPolicyConfig;
   const batchSize = options.batchSize ?? 1000;
-  const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? 20_000);
+  const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? 10_000);
   const onFailure =
     options.onFailure ?? ((e: unknown) => console.error('[dossier] projection runner, retrying:', e));
   const pollMs = options.pollMs ?? 200;
@@ -208,13 +208,19 @@ export const projectionRunner = (options: RunnerOptions) => {
     }
   };
 
-  /** Apply one page to the lane's instances; a poison event stops only the projection that threw. */
-  const applyPage = async (members: Instance[], page: readonly ProjectedEvent[], last: bigint) => {
+  /**
+   * Apply one page to `group` in one transaction: their rows and checkpoints commit together. A poison event
+   * stops only the projection that threw; the others apply the page again without it.
+   */
+  const applyGroup = async (group: Instance[], page: readonly ProjectedEvent[], last: bigint) => {
     for (;;) {
-      const runnable = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
+      const runnable = group.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
       if (runnable.length === 0) return;
       try {
         await db.transaction().execute(async (trx) => {
+          // the rows and the checkpoint commit together, so a commit lost in a crash is applied again
+          // from the checkpoint before it: read models need not wait for the WAL flush
+          if (dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
           for (const i of runnable) {
             const ctx = ctxFor(trx, i.projection);
             const mine =
@@ -248,6 +254,18 @@ export const projectionRunner = (options: RunnerOptions) => {
         options.onError?.(err);
       }
     }
+  };
+
+  /**
+   * Apply one page to the lane's instances. On PostgreSQL each read model commits on a connection of its own,
+   * so the server applies them in parallel; on SQLite (one writer) they share one transaction and one commit.
+   */
+  const applyPage = async (members: Instance[], page: readonly ProjectedEvent[], last: bigint) => {
+    const runnable = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
+    if (dialect !== 'postgres' || runnable.length < 2) return applyGroup(runnable, page, last);
+    const results = await Promise.allSettled(runnable.map((i) => applyGroup([i], page, last)));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   };
 
   /** Secondary indexes, once a read model has caught up (a no-op when they are there already). */

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
+import { cachingSqliteDatabase } from './statement-cache';
 
 export const sqliteKysely = () => {
   const dir = mkdtempSync(join(tmpdir(), 'dossier-proj-'));
   const path = join(dir, 'read-models.db');
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
-  const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
   return {
     db,
     path,
@@ -45,7 +46,10 @@ export const postgresKysely = async () => {
   await admin.query(`create database ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
-  const pool = new Pool({ connectionString: url.toString(), max: 4 });
+  // pool.end() resolves before the server has seen its clients go; the forced drop at cleanup may then end
+  // one of them with 57P01, which is expected there
+  const quiet = (pool: Pool) => pool.on('error', () => undefined);
+  const pool = quiet(new Pool({ connectionString: url.toString(), max: 4 }));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -53,7 +57,7 @@ export const postgresKysely = async () => {
     url: url.toString(),
     another: () =>
       new Kysely<any>({
-        dialect: new PostgresDialect({ pool: new Pool({ connectionString: url.toString(), max: 4 }) }),
+        dialect: new PostgresDialect({ pool: quiet(new Pool({ connectionString: url.toString(), max: 4 })) }),
       }),
     async cleanup() {
       await db.destroy();

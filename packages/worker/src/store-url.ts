@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Clock, EventStore, KeyStore } from '@dossier/core';
+import { cachingSqliteDatabase } from '@dossier/projections';
 import { openPostgresStore } from '@dossier/postgres';
 import { openSqliteStore } from '@dossier/sqlite';
 import { masterKeyFile, masterKeyFromEnv } from './master-key';
@@ -47,7 +48,7 @@ export const sqliteReadModels = (path: string, busyTimeoutMs = 10_000): Kysely<a
   database.pragma('journal_mode = WAL');
   // read models are rebuilt from the log: they survive a process crash (WAL, NORMAL), the log survives power loss
   database.pragma('synchronous = NORMAL');
-  return new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<any>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
 };
 
 export interface OpenOptions {

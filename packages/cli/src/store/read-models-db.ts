@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
+import { cachingSqliteDatabase } from '@dossier/projections';
 import { CommandError } from '../cli/errors';
 import type { StoreLocation } from './store-url';
 import { describeLocation, sideLocation, storeLocation } from './store-url';
@@ -33,7 +34,9 @@ export const openReadModels = (events: StoreLocation, env: NodeJS.ProcessEnv): R
     const database = new Database(location.path, { timeout: 10_000 });
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
-    const db: ReadDb = new Kysely({ dialect: new SqliteDialect({ database }) });
+    const db: ReadDb = new Kysely({
+      dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
+    });
     return {
       db,
       dialect: 'sqlite',

@@ -4,13 +4,14 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { openSqliteStore } from '@dossier/sqlite';
 import { allReadModels } from '../read-models';
 import { projectionRunner } from '../runner';
+import { cachingSqliteDatabase } from '../statement-cache';
 
 const [path, keyB64] = process.argv.slice(2) as [string, string];
 const store = openSqliteStore({ path, masterKey: Buffer.from(keyB64, 'base64') });
 const database = new Database(path);
 database.pragma('busy_timeout = 10000');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const db = new Kysely<any>({ dialect: new SqliteDialect({ database }) });
+const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
 const runner = projectionRunner({
   store: store.events,
   db,

@@ -38,10 +38,12 @@ export const archiveDetail = (cached = 20_000): Projection => {
       const ids = events.flatMap((e) => (e.kind === 'archive' ? [e.archiveId] : []));
       if (ids.length === 0) return;
       const states = new Map<string, Folded>();
+      // cached per physical table: two versions of one read model never share states
+      const table = ctx.table('archive_detail');
       const missing: string[] = [];
       for (const id of ids) {
         if (states.has(id)) continue;
-        const hit = cache.get(id);
+        const hit = cache.get(`${table}\u0001${id}`);
         if (hit) states.set(id, hit);
         else missing.push(id);
       }
@@ -66,7 +68,7 @@ export const archiveDetail = (cached = 20_000): Projection => {
       });
       const rows = [...dirty].flatMap((archiveId) => {
         const s = states.get(archiveId)!;
-        cache.set(archiveId, s);
+        cache.set(`${table}\u0001${archiveId}`, s);
         return s.state.status === 'none'
           ? []
           : [

@@ -39,13 +39,15 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
     reset: () => cache.clear(),
     async applyBatch(ctx, events) {
       const touched = events.map((e) => spec.touches(e));
+      // cached per physical table: two versions of one read model never share rows
+      const table = ctx.table(spec.table);
       const state = new Map<string, Row | null>();
       const missing: (readonly string[])[] = [];
       for (const keys of touched)
         for (const key of keys) {
           const j = join(key);
           if (state.has(j)) continue;
-          const hit = cache.get(j);
+          const hit = cache.get(`${table}\u0001${j}`);
           state.set(j, hit ?? null);
           if (!hit) missing.push(key);
         }
@@ -74,9 +76,9 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
         const row = state.get(j) ?? null;
         if (row) {
           upserts.push(row);
-          cache.set(j, row);
+          cache.set(`${table}\u0001${j}`, row);
         } else {
-          cache.delete(j);
+          cache.delete(`${table}\u0001${j}`);
           if (existed.has(j)) deletes.push(j.split('\u0000')[0]!);
         }
       }

@@ -1,5 +1,4 @@
 import type { CreateTableBuilder } from 'kysely';
-import { sql } from 'kysely';
 import type { ProjectionContext } from '../projection';
 import { runTemplate } from './statement-templates';
 
@@ -124,7 +123,11 @@ export const selectWhereIn = async (
   return out;
 };
 
-/** Rows whose key columns match one of `keys` exactly (each key lists the values of `columns`, in order). */
+/**
+ * Rows whose key columns match one of `keys` exactly (each key lists the values of `columns`, in order).
+ * Selected as `c1 IN (…) AND c2 IN (…)` — plain lists both dialects plan as index lookups, unlike row-value
+ * lists — and narrowed to the exact keys here.
+ */
 export const selectByKeys = async (
   ctx: ProjectionContext,
   base: string,
@@ -139,25 +142,27 @@ export const selectByKeys = async (
       keys.map((k) => k[0]!),
     );
   const table = ctx.table(base);
-  const unique = [...new Map(keys.map((k) => [k.join('\u0000'), k])).values()];
+  const wanted = new Set(keys.map((k) => k.join('\u0000')));
   const out: Row[] = [];
-  const tuple = sql.join(columns.map((c) => sql.ref(c)));
-  for (const part of chunks(unique, Math.floor(KEYS_PER_SELECT / columns.length))) {
+  for (const part of chunks([...new Map(keys.map((k) => [k.join('\u0000'), k])).values()], KEYS_PER_SELECT)) {
+    const lists = columns.map((_, j) => [...new Set(part.map((k) => k[j]!))]);
     const res = await runTemplate<Row>(
       ctx,
-      `select-keys|${table}|${columns.join(',')}|${part.length}`,
-      (slot) =>
-        ctx.db
-          .selectFrom(table)
-          .selectAll()
-          .where(
-            sql<boolean>`(${tuple}) in (${sql.join(
-              part.map((_, r) => sql`(${sql.join(columns.map((_c, j) => slot(r * columns.length + j)))})`),
-            )})`,
-          ),
-      part.flat(),
+      `select-keys|${table}|${columns.join(',')}|${lists.map((l) => l.length).join(',')}`,
+      (slot) => {
+        let q = ctx.db.selectFrom(table).selectAll();
+        let n = 0;
+        for (const [j, list] of lists.entries())
+          q = q.where(
+            columns[j]!,
+            'in',
+            list.map(() => slot(n++)),
+          );
+        return q;
+      },
+      lists.flat(),
     );
-    for (const r of res.rows) out.push(r);
+    for (const r of res.rows) if (wanted.has(columns.map((c) => String(r[c])).join('\u0000'))) out.push(r);
   }
   return out;
 };

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from '@dossier/core';
+import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
+import type { Projection } from './projection';
+import { archiveDetail, archiveList } from './read-models';
+import { projectionRunner } from './runner';
+import { postgresKysely, sqliteKysely } from './testing-db';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** One archive, then `contacts` contacts and `transactions` transactions, one command (one event) each. */
+const history = async (contacts: number, transactions = 0) => {
+  const clock = fixedClock('2026-03-02T02:00:00.000Z');
+  const store = inMemoryEventStore(clock);
+  const h = commandHandler({ store, keys: inMemoryKeyStore(), clock });
+  const ok = async (c: unknown) => {
+    const r = await h.execute(c);
+    if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+  };
+  const id = randomUUID();
+  const mm = anActor('marketing_manager', 'mm-1');
+  await ok(aCreateArchive(id));
+  for (let n = 0; n < contacts; n++)
+    await ok(aLogContact(id, new Date(Date.parse('2026-03-01T00:00:00.000Z') + n * 60_000).toISOString()));
+  for (let n = 0; n < transactions; n++)
+    await ok({
+      type: 'RecordTransaction',
+      commandId: `tx-${n}`,
+      archiveId: id,
+      actor: mm,
+      transactionId: `t${n}`,
+      number: `HT-${n}`,
+      occurredAt: '2026-03-01T00:00:00.000Z',
+      amount: { minor: 100 * (n + 1), currency: 'CNY' },
+      personInCharge: 'mm-1',
+      breachOfContract: false,
+    });
+  return { store, id, ok };
+};
+
+/** Records the size of every batch it is given. */
+const batchSizes = (sizes: number[]): Projection => ({
+  name: 'batch-sizes',
+  version: 1,
+  tables: [],
+  async createTables() {},
+  async applyBatch(_ctx, events) {
+    sizes.push(events.length);
+  },
+});
+
+const indexExists = async (db: Kysely<any>, dialect: 'sqlite' | 'postgres', name: string) =>
+  dialect === 'sqlite'
+    ? (
+        await sql<{
+          n: number;
+        }>`select count(*) as n from sqlite_master where type = 'index' and name = ${name}`.execute(db)
+      ).rows[0]!.n > 0
+    : Number(
+        (await sql<{ n: string }>`select count(*) as n from pg_indexes where indexname = ${name}`.execute(db))
+          .rows[0]!.n,
+      ) > 0;
+
+describe.each([
+  ['sqlite', async () => sqliteKysely()],
+  ['postgres', async () => postgresKysely()],
+] as const)('catching up on %s (issue #4 runner)', (dialect, open) => {
+  it('behind the head the batches double up to catchUpBatchSize; caught up, they are back to batchSize', async () => {
+    const handle = await open();
+    if (!handle) return console.warn('PostgreSQL unreachable: skipped');
+    try {
+      const { store, id, ok } = await history(40);
+      const sizes: number[] = [];
+      const runner = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [batchSizes(sizes)],
+        batchSize: 2,
+        catchUpBatchSize: 8,
+        pollMs: 10,
+      });
+      await runner.start();
+      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+      // 42 events in the log: pages of 2, 4, 8, 8, 8, 8, then the 4 left; the first page holds the
+      // archive number's reservation, which is no archive's event and reaches no read model
+      expect(sizes).toEqual([1, 4, 8, 8, 8, 8, 4]);
+      sizes.length = 0;
+      for (let n = 0; n < 3; n++) await ok(aLogContact(id, `2026-03-02T01:0${n}:00.000Z`));
+      runner.nudge();
+      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+      await runner.stop();
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(2);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(3);
+    } finally {
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('a batch that did not commit leaves nothing cached: the retry starts from the rows as committed', async () => {
+    const handle = await open();
+    if (!handle) return;
+    try {
+      const { store } = await history(0, 3);
+      // fails once, on the batch that holds the second transaction, after the archive detail has applied it
+      let batches = 0;
+      const flaky: Projection = {
+        name: 'flaky',
+        version: 1,
+        tables: [],
+        async createTables() {},
+        async applyBatch(_ctx, events) {
+          if (events.some((e) => e.recorded.type === 'TransactionRecorded') && ++batches === 2)
+            throw new Error('the database went away');
+        },
+      };
+      const failures: unknown[] = [];
+      const runner = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [archiveDetail(), flaky],
+        batchSize: 1,
+        catchUpBatchSize: 1,
+        pollMs: 10,
+        onFailure: (e) => failures.push(e),
+      });
+      await runner.start();
+      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+      await runner.stop();
+      expect(failures).toHaveLength(1);
+      const [row] = await handle.db
+        .selectFrom(runner.table('archive-detail', 'archive_detail'))
+        .selectAll()
+        .execute();
+      const state = JSON.parse(row!.state);
+      // applied again on top of a cached state, the second would appear twice
+      expect(state.transactions.map((t: { minor: number }) => t.minor)).toEqual([100, 200, 300]);
+    } finally {
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('secondary indexes are created once the read model has caught up, before a new version takes over', async () => {
+    const handle = await open();
+    if (!handle) return;
+    try {
+      const { store } = await history(6);
+      const list = archiveList();
+      const observed: boolean[] = [];
+      const watching: Projection = {
+        ...list,
+        version: 2,
+        async applyBatch(ctx, events) {
+          observed.push(await indexExists(ctx.db, dialect, 'rm_archive_list_v2_tier'));
+          await list.applyBatch(ctx, events);
+        },
+      };
+      const v1 = projectionRunner({ store, db: handle.db, dialect, projections: [list] });
+      await v1.start();
+      expect(await v1.waitFor(await store.headPosition(), 10_000)).toBe(true);
+      await v1.stop();
+      expect(await indexExists(handle.db, dialect, 'rm_archive_list_v1_tier')).toBe(true);
+
+      const v2 = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [archiveList(), watching],
+        batchSize: 2,
+        pollMs: 10,
+      });
+      await v2.start();
+      for (let t = 0; t < 200 && v2.table('archive-list', 'archive_list') !== 'rm_archive_list_v2'; t++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(v2.table('archive-list', 'archive_list')).toBe('rm_archive_list_v2');
+      await v2.stop();
+      expect(observed.length).toBeGreaterThan(1);
+      expect(observed.every((exists) => !exists)).toBe(true);
+      expect(await indexExists(handle.db, dialect, 'rm_archive_list_v2_tier')).toBe(true);
+    } finally {
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
+});
