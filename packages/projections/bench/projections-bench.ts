@@ -38,7 +38,16 @@ const memorySampler = () => {
     rss = Math.max(rss, m.rss);
     heap = Math.max(heap, m.heapUsed);
   };
-  const timer = setInterval(sample, 50);
+  let traced = performance.now();
+  const timer = setInterval(() => {
+    sample();
+    // BENCH_TRACE=1: the memory every 5 s, to see whether it levels off
+    if (process.env.BENCH_TRACE && performance.now() - traced >= 5000) {
+      traced = performance.now();
+      const m = process.memoryUsage();
+      console.log(`  rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB`);
+    }
+  }, 50);
   return () => {
     clearInterval(timer);
     sample();
@@ -105,6 +114,8 @@ const sqlite = async (): Promise<Row> => {
     const database = new Database(path);
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    // a page cache of 64 MiB: the read models' tables and indexes stay in memory as they grow
+    database.pragma('cache_size = -65536');
     const db = new Kysely<any>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
     const r = await rebuild(store.events, db, 'sqlite');
     await db.destroy();

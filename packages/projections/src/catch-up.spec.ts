@@ -99,6 +99,33 @@ describe.each([
     }
   }, 60_000);
 
+  it('a long catch-up lets the rest of the process run between its batches (timers, requests)', async () => {
+    const handle = await open();
+    if (!handle) return;
+    try {
+      const { store } = await history(60);
+      const sizes: number[] = [];
+      const runner = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [batchSizes(sizes)],
+        batchSize: 1,
+        catchUpBatchSize: 1,
+      });
+      let batchesWhenTimerRan = -1;
+      setTimeout(() => (batchesWhenTimerRan = sizes.length), 0);
+      await runner.start();
+      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+      await runner.stop();
+      expect(sizes.length).toBeGreaterThan(50);
+      expect(batchesWhenTimerRan).toBeGreaterThanOrEqual(0);
+      expect(batchesWhenTimerRan).toBeLessThan(sizes.length);
+    } finally {
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
+
   it('a batch that did not commit leaves nothing cached: the retry starts from the rows as committed', async () => {
     const handle = await open();
     if (!handle) return;

@@ -372,6 +372,9 @@ export const projectionRunner = (options: RunnerOptions) => {
           options.onError?.(poison);
         }
         for (const wake of [...progress]) wake();
+        // SQLite answers synchronously: without a turn of the event loop, a catch-up of many batches would run
+        // as one chain of microtasks and hold back every timer and request of the process until it ended
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (raw.length < limit) {
         head = await store.headPosition();

@@ -48,6 +48,8 @@ export const sqliteReadModels = (path: string, busyTimeoutMs = 10_000): Kysely<a
   database.pragma('journal_mode = WAL');
   // read models are rebuilt from the log: they survive a process crash (WAL, NORMAL), the log survives power loss
   database.pragma('synchronous = NORMAL');
+  // a page cache of 64 MiB: the read models' tables and indexes stay in memory as they grow
+  database.pragma('cache_size = -65536');
   return new Kysely<any>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
 };
 

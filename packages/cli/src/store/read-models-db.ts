@@ -34,6 +34,8 @@ export const openReadModels = (events: StoreLocation, env: NodeJS.ProcessEnv): R
     const database = new Database(location.path, { timeout: 10_000 });
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    // a page cache of 64 MiB: the read models' tables and indexes stay in memory as they grow
+    database.pragma('cache_size = -65536');
     const db: ReadDb = new Kysely({
       dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
     });

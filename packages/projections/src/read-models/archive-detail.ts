@@ -16,7 +16,8 @@ interface Folded {
  * A batch folds each archive's state in memory and writes it once; the states written stay cached (bounded)
  * for the next batch.
  */
-export const archiveDetail = (cached = 20_000): Projection => {
+/** `cached`: characters of state JSON kept in memory between batches. */
+export const archiveDetail = (cached = 16_000_000): Projection => {
   const cache = rowCache<Folded>(cached);
   return {
     name: 'archive-detail',
@@ -68,18 +69,19 @@ export const archiveDetail = (cached = 20_000): Projection => {
       });
       const rows = [...dirty].flatMap((archiveId) => {
         const s = states.get(archiveId)!;
-        cache.set(`${table}\u0001${archiveId}`, s);
-        return s.state.status === 'none'
-          ? []
-          : [
-              {
-                archive_id: archiveId,
-                status: s.state.status,
-                state: json(s.state),
-                revision: pos(s.revision),
-                position: pos(s.position),
-              },
-            ];
+        if (s.state.status === 'none') return [];
+        const state = json(s.state);
+        // weighed by its size: an archive's state grows with its history
+        cache.set(`${table}\u0001${archiveId}`, s, state.length);
+        return [
+          {
+            archive_id: archiveId,
+            status: s.state.status,
+            state,
+            revision: pos(s.revision),
+            position: pos(s.position),
+          },
+        ];
       });
       await upsertRows(ctx, 'archive_detail', ['archive_id'], rows);
     },

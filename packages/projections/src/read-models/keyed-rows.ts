@@ -26,7 +26,7 @@ export interface KeyedRowsSpec {
 const join = (values: readonly unknown[]) => values.map(String).join('\u0000');
 
 /** Rows kept between batches, per read model (see `RowCache`). */
-export const KEYED_ROWS_CACHED = 50_000;
+export const KEYED_ROWS_CACHED = 20_000;
 
 export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Projection => {
   const cache = rowCache<Row>(cached);

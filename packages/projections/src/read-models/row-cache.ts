@@ -1,34 +1,47 @@
 /**
  * The rows a read model wrote in earlier batches, most recently used last, so that the next batch need not
- * select them again. Bounded: memory does not grow with the length of the log. Only the runner's commit makes
- * a cached row true, so a batch that did not commit must `clear` it (the runner calls `Projection.reset`).
+ * select them again. Bounded by the sum of the entries' weights (1 each unless told, or their size): memory
+ * grows neither with the length of the log nor with the length of one archive's history. Only the runner's
+ * commit makes a cached row true, so a batch that did not commit must `clear` it (the runner calls
+ * `Projection.reset`).
  */
 export interface RowCache<V> {
   get(key: string): V | undefined;
-  set(key: string, value: V): void;
+  set(key: string, value: V, weight?: number): void;
   delete(key: string): void;
   clear(): void;
   readonly size: number;
 }
 
 export const rowCache = <V>(capacity: number): RowCache<V> => {
-  const rows = new Map<string, V>();
+  const rows = new Map<string, { value: V; weight: number }>();
+  let total = 0;
+  const remove = (key: string) => {
+    const e = rows.get(key);
+    if (!e) return;
+    rows.delete(key);
+    total -= e.weight;
+  };
   return {
     get(key) {
-      const v = rows.get(key);
-      if (v !== undefined) {
-        rows.delete(key);
-        rows.set(key, v);
-      }
-      return v;
-    },
-    set(key, value) {
+      const e = rows.get(key);
+      if (e === undefined) return undefined;
       rows.delete(key);
-      rows.set(key, value);
-      if (rows.size > capacity) rows.delete(rows.keys().next().value as string);
+      rows.set(key, e);
+      return e.value;
     },
-    delete: (key) => void rows.delete(key),
-    clear: () => rows.clear(),
+    set(key, value, weight = 1) {
+      remove(key);
+      if (weight > capacity) return;
+      rows.set(key, { value, weight });
+      total += weight;
+      while (total > capacity) remove(rows.keys().next().value as string);
+    },
+    delete: remove,
+    clear: () => {
+      rows.clear();
+      total = 0;
+    },
     get size() {
       return rows.size;
     },
