@@ -61,7 +61,7 @@ export interface RunnerOptions {
   /** Events per batch when live (default 1000). */
   readonly batchSize?: number;
   /**
-   * The largest batch while catching up (default 10,000): a batch that finds more behind it doubles, so a
+   * The largest batch while catching up (default 5,000): a batch that finds more behind it doubles, so a
    * rebuild folds many events per row written and commits rarely; memory stays bounded by this size.
    */
   readonly catchUpBatchSize?: number;
@@ -91,7 +91,7 @@ export const projectionRunner = (options: RunnerOptions) => {
   const { store, db, dialect } = options;
   const config = options.config ?? defaultPolicyConfig;
   const batchSize = options.batchSize ?? 1000;
-  const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? 10_000);
+  const catchUpBatchSize = Math.max(batchSize, options.catchUpBatchSize ?? 5_000);
   const onFailure =
     options.onFailure ?? ((e: unknown) => console.error('[dossier] projection runner, retrying:', e));
   const pollMs = options.pollMs ?? 200;
