@@ -3,7 +3,9 @@ import { defaultPolicyConfig } from '@dossier/core';
 import type { ProjectionContext } from '../projection';
 import { cachingSqliteDatabase } from '../statement-cache';
 import { postgresKysely, sqliteKysely } from '../testing-db';
+import { sql } from 'kysely';
 import { insertRows, selectByKeys, upsertRows } from './sql';
+import { runTemplate } from './statement-templates';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -85,6 +87,35 @@ describe.each([
       expect(by.get('a3')).toEqual({ a: 'a3', b: 'r', v: 'v3', w: null });
       expect(by.get('a599')!.v).toBe('v599');
     }));
+});
+
+describe('statement templates (issue #4)', () => {
+  it('refuse a statement whose values are not all bound slots: a value would bind in the wrong place', async () => {
+    const handle = sqliteKysely();
+    const ctx: ProjectionContext = {
+      db: handle.db,
+      table: (base) => base,
+      config: defaultPolicyConfig,
+      dialect: 'sqlite',
+    };
+    try {
+      await expect(
+        runTemplate(ctx, 'inlined', (slot) => handle.db.selectNoFrom(sql.lit(slot(0)).as('x')), ['a']),
+      ).rejects.toThrow('a slot was inlined, not bound');
+      await expect(
+        runTemplate(ctx, 'fixed value', () => handle.db.selectNoFrom(sql.val('not a slot').as('x')), []),
+      ).rejects.toThrow('a value is not a slot');
+      const ok = await runTemplate<{ x: string }>(
+        ctx,
+        'bound',
+        (slot) => handle.db.selectNoFrom(sql<string>`${slot(0)}`.as('x')),
+        ['bound value'],
+      );
+      expect(ok.rows).toEqual([{ x: 'bound value' }]);
+    } finally {
+      await handle.cleanup();
+    }
+  });
 });
 
 describe('cachingSqliteDatabase (issue #4)', () => {

@@ -43,8 +43,8 @@ const slotRows = (n: number, columns: readonly string[], slot: (i: number) => st
   );
 
 /**
- * Write many rows by their key columns, in as few statements as the parameter limit allows: `replace`
- * overwrites the other columns of a row that is there, `ignore` leaves it (a replayed batch).
+ * Write many rows by their key columns, in statements of up to 250 rows (fewer for wide rows: the parameter
+ * limit): `replace` overwrites the other columns of a row that is there, `ignore` leaves it (a replayed batch).
  */
 const writeRows = async (
   ctx: ProjectionContext,

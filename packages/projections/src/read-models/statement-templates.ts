@@ -22,6 +22,8 @@ const slot = (i: number): string => `${MARK}${i}\u0001`;
 
 const compileTemplate = (build: (slot: (i: number) => string) => Compilable): Template => {
   const compiled = build(slot).compile();
+  // a marker written into the SQL text instead of bound would leave its value unbound
+  if (compiled.sql.includes(MARK)) throw new Error('statement template: a slot was inlined, not bound');
   const slots = compiled.parameters.map((p) => {
     const s = String(p);
     if (!s.startsWith(MARK)) throw new Error(`statement template: a value is not a slot: ${s}`);
