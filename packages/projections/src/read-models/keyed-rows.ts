@@ -38,7 +38,7 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
     ...(spec.indexes ? { indexes: spec.indexes } : {}),
     reset: () => cache.clear(),
     async applyBatch(ctx, events) {
-      const touched = events.map((e) => spec.touches(e));
+      const touched = forEachEvent(events, (e) => spec.touches(e));
       // cached per physical table: two versions of one read model never share rows
       const table = ctx.table(spec.table);
       const state = new Map<string, Row | null>();
