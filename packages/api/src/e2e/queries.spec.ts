@@ -280,4 +280,37 @@ describe('queries, audit and integrity over HTTP (issue #5)', () => {
     expect(String(html.body)).toContain('swagger');
     expect((await api.get('/health')).body).toMatchObject({ status: 'ok' });
   });
+
+  it('借阅 register (DOMAIN.md §6): pages by borrowing and archive, so a borrowing id two archives share is listed for both', async () => {
+    const a = await api.post(`/archives/${id}/borrowings`, tk.rep, {
+      borrowingId: 'shared-b',
+      purpose: '对账',
+    });
+    const b = await api.post(`/archives/${aTier}/borrowings`, tk.rep, {
+      borrowingId: 'shared-b',
+      purpose: '对账',
+    });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    for (let n = 0; cursor !== null && n < 20; n++) {
+      const page = await api.get(
+        `/registers/borrowings?status=requested&limit=1&after=${b.body.position}${cursor ? `&cursor=${cursor}` : ''}`,
+        tk.mm,
+      );
+      expect(page.status).toBe(200);
+      seen.push(
+        ...page.body.items.map(
+          (x: { archiveId: string; borrowingId: string }) => `${x.borrowingId}@${x.archiveId}`,
+        ),
+      );
+      cursor = page.body.next;
+    }
+    expect(seen.filter((x) => x.startsWith('shared-b@')).sort()).toEqual(
+      [`shared-b@${id}`, `shared-b@${aTier}`].sort(),
+    );
+    expect(new Set(seen).size).toBe(seen.length);
+    const bad = await api.get('/registers/borrowings?cursor=not-a-cursor', tk.mm);
+    expect(bad.status).toBe(400);
+  });
 });

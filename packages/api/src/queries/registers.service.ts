@@ -5,6 +5,7 @@ import type { Dossier } from '../compose';
 import type { BorrowingRegisterQuery, DestructionRegisterQuery } from './query-codecs';
 import type { Page } from './read-models.service';
 import { ReadModelsService, decimal } from './read-models.service';
+import { afterBorrowingCursor, borrowingCursor } from './borrowing-cursor';
 
 /** The borrowing register 借阅登记 and the destruction register 销毁清册. */
 @Injectable()
@@ -26,9 +27,11 @@ export class RegistersService {
     if (q.overdue === 'true') query = query.where('status', '=', 'lent').where('due_at', '<', now);
     if (q.overdue === 'false')
       query = query.where((eb) => eb.or([eb('status', '!=', 'lent'), eb('due_at', '>=', now)]));
-    if (q.cursor !== undefined) query = query.where('borrowing_id', '>', q.cursor);
+    if (q.cursor !== undefined) query = query.where(afterBorrowingCursor(q.cursor));
+    // paged by the register's key: a borrowing id is chosen per archive, two archives may share one
     const rows = await query
       .orderBy('borrowing_id')
+      .orderBy('archive_id')
       .limit(limit + 1)
       .execute();
     return this.readModels.page(
@@ -55,7 +58,7 @@ export class RegistersService {
         overdue: r.status === 'lent' && typeof r.due_at === 'string' && r.due_at < now,
         overdueRecorded: Boolean(r.overdue_recorded),
       }),
-      (r) => r.borrowing_id as string,
+      (r) => borrowingCursor(r.borrowing_id as string, r.archive_id as string),
     );
   }
 
