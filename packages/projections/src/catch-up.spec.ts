@@ -67,148 +67,154 @@ describe.each([
   ['sqlite', async () => sqliteKysely()],
   ['postgres', async () => postgresKysely()],
 ] as const)('catching up on %s (issue #4 runner)', (dialect, open) => {
-  it('behind the head the batches double up to catchUpBatchSize; caught up, they are back to batchSize', async () => {
+  const withDb = async (fn: (db: Kysely<any>) => Promise<void>) => {
     const handle = await open();
     if (!handle) return console.warn('PostgreSQL unreachable: skipped');
     try {
-      const { store, id, ok } = await history(40);
-      const sizes: number[] = [];
-      const runner = projectionRunner({
-        store,
-        db: handle.db,
-        dialect,
-        projections: [batchSizes(sizes)],
-        batchSize: 2,
-        catchUpBatchSize: 8,
-        pollMs: 10,
-      });
-      await runner.start();
-      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
-      // 42 events in the log: pages of 2, 4, 8, 8, 8, 8, then the 4 left; the first page holds the
-      // archive number's reservation, which is no archive's event and reaches no read model
-      expect(sizes).toEqual([1, 4, 8, 8, 8, 8, 4]);
-      sizes.length = 0;
-      for (let n = 0; n < 3; n++) await ok(aLogContact(id, `2026-03-02T01:0${n}:00.000Z`));
-      runner.nudge();
-      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
-      await runner.stop();
-      expect(Math.max(...sizes)).toBeLessThanOrEqual(2);
-      expect(sizes.reduce((a, b) => a + b, 0)).toBe(3);
+      await fn(handle.db);
     } finally {
       await handle.cleanup().catch(() => undefined);
     }
-  }, 60_000);
+  };
 
-  it('a long catch-up lets the rest of the process run between its batches (timers, requests)', async () => {
-    const handle = await open();
-    if (!handle) return;
-    try {
-      const { store } = await history(60);
-      const sizes: number[] = [];
-      const runner = projectionRunner({
-        store,
-        db: handle.db,
-        dialect,
-        projections: [batchSizes(sizes)],
-        batchSize: 1,
-        catchUpBatchSize: 1,
-      });
-      let batchesWhenTimerRan = -1;
-      setTimeout(() => (batchesWhenTimerRan = sizes.length), 0);
-      await runner.start();
-      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
-      await runner.stop();
-      expect(sizes.length).toBeGreaterThan(50);
-      expect(batchesWhenTimerRan).toBeGreaterThanOrEqual(0);
-      expect(batchesWhenTimerRan).toBeLessThan(sizes.length);
-    } finally {
-      await handle.cleanup().catch(() => undefined);
-    }
-  }, 60_000);
+  it(
+    'behind the head the batches double up to catchUpBatchSize; caught up, they are back to batchSize',
+    () =>
+      withDb(async (db) => {
+        const { store, id, ok } = await history(40);
+        const sizes: number[] = [];
+        const runner = projectionRunner({
+          store,
+          db: db,
+          dialect,
+          projections: [batchSizes(sizes)],
+          batchSize: 2,
+          catchUpBatchSize: 8,
+          pollMs: 10,
+        });
+        await runner.start();
+        expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+        // 42 events in the log: pages of 2, 4, 8, 8, 8, 8, then the 4 left; the first page holds the
+        // archive number's reservation, which is no archive's event and reaches no read model
+        expect(sizes).toEqual([1, 4, 8, 8, 8, 8, 4]);
+        sizes.length = 0;
+        for (let n = 0; n < 3; n++) await ok(aLogContact(id, `2026-03-02T01:0${n}:00.000Z`));
+        runner.nudge();
+        expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+        await runner.stop();
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(2);
+        expect(sizes.reduce((a, b) => a + b, 0)).toBe(3);
+      }),
+    60_000,
+  );
 
-  it('a batch that did not commit leaves nothing cached: the retry starts from the rows as committed', async () => {
-    const handle = await open();
-    if (!handle) return;
-    try {
-      const { store } = await history(0, 3);
-      // fails once, on the batch that holds the second transaction, after the archive detail has applied it
-      let batches = 0;
-      const flaky: Projection = {
-        name: 'flaky',
-        version: 1,
-        tables: [],
-        async createTables() {},
-        async applyBatch(_ctx, events) {
-          if (events.some((e) => e.recorded.type === 'TransactionRecorded') && ++batches === 2)
-            throw new Error('the database went away');
-        },
-      };
-      const failures: unknown[] = [];
-      const runner = projectionRunner({
-        store,
-        db: handle.db,
-        dialect,
-        projections: [archiveDetail(), flaky],
-        batchSize: 1,
-        catchUpBatchSize: 1,
-        pollMs: 10,
-        onFailure: (e) => failures.push(e),
-      });
-      await runner.start();
-      expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
-      await runner.stop();
-      expect(failures).toHaveLength(1);
-      const [row] = await handle.db
-        .selectFrom(runner.table('archive-detail', 'archive_detail'))
-        .selectAll()
-        .execute();
-      const state = JSON.parse(row!.state);
-      // applied again on top of a cached state, the second would appear twice
-      expect(state.transactions.map((t: { minor: number }) => t.minor)).toEqual([100, 200, 300]);
-    } finally {
-      await handle.cleanup().catch(() => undefined);
-    }
-  }, 60_000);
+  it(
+    'a long catch-up lets the rest of the process run between its batches (timers, requests)',
+    () =>
+      withDb(async (db) => {
+        const { store } = await history(60);
+        const sizes: number[] = [];
+        const runner = projectionRunner({
+          store,
+          db: db,
+          dialect,
+          projections: [batchSizes(sizes)],
+          batchSize: 1,
+          catchUpBatchSize: 1,
+        });
+        let batchesWhenTimerRan = -1;
+        setTimeout(() => (batchesWhenTimerRan = sizes.length), 0);
+        await runner.start();
+        expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+        await runner.stop();
+        expect(sizes.length).toBeGreaterThan(50);
+        expect(batchesWhenTimerRan).toBeGreaterThanOrEqual(0);
+        expect(batchesWhenTimerRan).toBeLessThan(sizes.length);
+      }),
+    60_000,
+  );
 
-  it('secondary indexes are created once the read model has caught up, before a new version takes over', async () => {
-    const handle = await open();
-    if (!handle) return;
-    try {
-      const { store } = await history(6);
-      const list = archiveList();
-      const observed: boolean[] = [];
-      const watching: Projection = {
-        ...list,
-        version: 2,
-        async applyBatch(ctx, events) {
-          observed.push(await indexExists(ctx.db, dialect, 'rm_archive_list_v2_tier'));
-          await list.applyBatch(ctx, events);
-        },
-      };
-      const v1 = projectionRunner({ store, db: handle.db, dialect, projections: [list] });
-      await v1.start();
-      expect(await v1.waitFor(await store.headPosition(), 10_000)).toBe(true);
-      await v1.stop();
-      expect(await indexExists(handle.db, dialect, 'rm_archive_list_v1_tier')).toBe(true);
+  it(
+    'a batch that did not commit leaves nothing cached: the retry starts from the rows as committed',
+    () =>
+      withDb(async (db) => {
+        const { store } = await history(0, 3);
+        // fails once, on the batch that holds the second transaction, after the archive detail has applied it
+        let batches = 0;
+        const flaky: Projection = {
+          name: 'flaky',
+          version: 1,
+          tables: [],
+          async createTables() {},
+          async applyBatch(_ctx, events) {
+            if (events.some((e) => e.recorded.type === 'TransactionRecorded') && ++batches === 2)
+              throw new Error('the database went away');
+          },
+        };
+        const failures: unknown[] = [];
+        const runner = projectionRunner({
+          store,
+          db: db,
+          dialect,
+          projections: [archiveDetail(), flaky],
+          batchSize: 1,
+          catchUpBatchSize: 1,
+          pollMs: 10,
+          onFailure: (e) => failures.push(e),
+        });
+        await runner.start();
+        expect(await runner.waitFor(await store.headPosition(), 10_000)).toBe(true);
+        await runner.stop();
+        expect(failures).toHaveLength(1);
+        const [row] = await db
+          .selectFrom(runner.table('archive-detail', 'archive_detail'))
+          .selectAll()
+          .execute();
+        const state = JSON.parse(row!.state);
+        // applied again on top of a cached state, the second would appear twice
+        expect(state.transactions.map((t: { minor: number }) => t.minor)).toEqual([100, 200, 300]);
+      }),
+    60_000,
+  );
 
-      const v2 = projectionRunner({
-        store,
-        db: handle.db,
-        dialect,
-        projections: [archiveList(), watching],
-        batchSize: 2,
-        pollMs: 10,
-      });
-      await v2.start();
-      for (let t = 0; t < 200 && v2.table('archive-list', 'archive_list') !== 'rm_archive_list_v2'; t++)
-        await new Promise((r) => setTimeout(r, 25));
-      expect(v2.table('archive-list', 'archive_list')).toBe('rm_archive_list_v2');
-      await v2.stop();
-      expect(observed.length).toBeGreaterThan(1);
-      expect(observed.every((exists) => !exists)).toBe(true);
-      expect(await indexExists(handle.db, dialect, 'rm_archive_list_v2_tier')).toBe(true);
-    } finally {
-      await handle.cleanup().catch(() => undefined);
-    }
-  }, 60_000);
+  it(
+    'secondary indexes are created once the read model has caught up, before a new version takes over',
+    () =>
+      withDb(async (db) => {
+        const { store } = await history(6);
+        const list = archiveList();
+        const observed: boolean[] = [];
+        const watching: Projection = {
+          ...list,
+          version: 2,
+          async applyBatch(ctx, events) {
+            observed.push(await indexExists(ctx.db, dialect, 'rm_archive_list_v2_tier'));
+            await list.applyBatch(ctx, events);
+          },
+        };
+        const v1 = projectionRunner({ store, db: db, dialect, projections: [list] });
+        await v1.start();
+        expect(await v1.waitFor(await store.headPosition(), 10_000)).toBe(true);
+        await v1.stop();
+        expect(await indexExists(db, dialect, 'rm_archive_list_v1_tier')).toBe(true);
+
+        const v2 = projectionRunner({
+          store,
+          db: db,
+          dialect,
+          projections: [archiveList(), watching],
+          batchSize: 2,
+          pollMs: 10,
+        });
+        await v2.start();
+        for (let t = 0; t < 200 && v2.table('archive-list', 'archive_list') !== 'rm_archive_list_v2'; t++)
+          await new Promise((r) => setTimeout(r, 25));
+        expect(v2.table('archive-list', 'archive_list')).toBe('rm_archive_list_v2');
+        await v2.stop();
+        expect(observed.length).toBeGreaterThan(1);
+        expect(observed.every((exists) => !exists)).toBe(true);
+        expect(await indexExists(db, dialect, 'rm_archive_list_v2_tier')).toBe(true);
+      }),
+    60_000,
+  );
 });
