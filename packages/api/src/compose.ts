@@ -3,14 +3,14 @@ import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
-import type { CommandHandler, EventStore, KeyStore, PolicyConfig } from '@dossier/core';
+import type { CommandHandler, EventStore, KeyStore, PolicyConfig, ReadModelWriter } from '@dossier/core';
 import { commandHandler, defaultPolicyConfig } from '@dossier/core';
 import type { Projection, ProjectionRunner } from '@dossier/projections';
 import { allReadModels, cachingSqliteDatabase, projectionRunner } from '@dossier/projections';
 import { isEventStoreDbUrl, openEventStoreDb } from '@dossier/eventstoredb';
 import { openPostgresStore } from '@dossier/postgres';
 import type { Synchronous } from '@dossier/sqlite';
-import { openSqliteStore } from '@dossier/sqlite';
+import { openSqliteStore, sqliteReadModelWriter } from '@dossier/sqlite';
 import type { MovableClock } from './clock';
 import { movableClock } from './clock';
 import type { SigningKey } from './integrity/signing-key';
@@ -138,6 +138,7 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
     let events: EventStore;
     let keys: KeyStore;
     let readDb: ReadDb;
+    let writer: ReadModelWriter | undefined;
     let dialect: Dialect;
     let readModels: string;
     let masterKeySource: string;
@@ -165,6 +166,8 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
           : path;
         if (rmPath !== path) mkdirSync(dirname(rmPath), { recursive: true });
         readDb = sqliteReadModels(rmPath);
+        // the runner's commits go through a thread of their own, while it folds the next batch here
+        writer = sqliteReadModelWriter({ path: rmPath, synchronous: 'NORMAL' });
         dialect = 'sqlite';
         readModels = rmPath === path ? `${path} (second connection)` : rmPath;
       }
@@ -237,7 +240,10 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
       projections: [...allReadModels(), entityIndex, ...(options.worker?.projections ?? [])],
       pollMs: options.projectionPollMs ?? 100,
       onError: (e) => console.error(`[dossier] read model stopped: ${e.message}`),
+      ...(writer ? { writer } : {}),
     });
+    const ownWriter = writer;
+    if (ownWriter) closers.unshift(() => ownWriter.close());
     await runner.start();
     closers.unshift(() => runner.stop());
     let worker: Promise<boolean> | undefined;

@@ -4,6 +4,7 @@ export * from './ports/key-store';
 export * from './ports/clock';
 export * from './ports/checkpoint-store';
 export * from './ports/subscription';
+export * from './ports/read-model-writer';
 // events
 export * from './events/values';
 export * from './events/struct';

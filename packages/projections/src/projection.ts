@@ -17,7 +17,10 @@ export type ProjectedEvent =
     };
 
 export interface ProjectionContext {
-  /** The transaction the batch is applied in (read-model rows and checkpoint commit together). */
+  /**
+   * Where a batch is applied. What a read model writes there is committed later, together with its checkpoint,
+   * in one transaction (see `ReadModelWriter`); what it reads sees every earlier batch.
+   */
   readonly db: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The physical name of one of this projection's tables, for the version being built. */
   readonly table: (base: string) => string;

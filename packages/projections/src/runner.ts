@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { EventStore, PolicyConfig, RecordedEvent } from '@dossier/core';
-import { defaultPolicyConfig } from '@dossier/core';
+import type { EventStore, PolicyConfig, ReadModelWriter, RecordedEvent, SqlStatement } from '@dossier/core';
+import { WriteExpectationFailed, defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
 import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
 import { EventFailure, physicalTable } from './projection';
+import { kyselyReadModelWriter } from './writing/kysely-writer';
+import type { RecordingDb } from './writing/recording-db';
+import { recordingDb } from './writing/recording-db';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Db = Kysely<any>;
@@ -22,13 +25,6 @@ export interface ProjectionStatus {
   readonly error?: string;
 }
 
-/** Another runner moved the checkpoint first: this batch is dropped and the lane resumes from there. */
-class CheckpointMoved extends Error {
-  constructor(readonly projection: string) {
-    super(`the checkpoint of ${projection} was moved by another runner`);
-  }
-}
-
 export class PoisonEvent extends Error {
   constructor(
     readonly projection: string,
@@ -44,13 +40,30 @@ export class PoisonEvent extends Error {
 
 interface Instance {
   readonly projection: Projection;
+  /** Where its committed rows stand. */
   checkpoint: bigint;
+  /** Where the rows handed over to its writer will stand once committed (≥ checkpoint). */
+  folded: bigint;
   active: boolean;
   state: ProjectionState;
   error?: string;
   /** Its secondary indexes are known to exist. */
   indexed?: boolean;
 }
+
+/** Read models that read the log together: the active ones, or the new versions rebuilding side by side. */
+interface Lane {
+  readonly members: Instance[];
+  readonly rebuild: boolean;
+  readonly recorder: RecordingDb;
+  /** Pages handed over whose commits have not all settled, oldest first (they never reject). */
+  readonly pages: Promise<void>[];
+  /** The first commit that failed since the lane last started again. */
+  failure?: unknown;
+}
+
+/** Pages whose commits may be under way while the next one is folded. */
+const PAGES_IN_FLIGHT = 2;
 
 export interface RunnerOptions {
   readonly store: EventStore;
@@ -74,6 +87,11 @@ export interface RunnerOptions {
    * were decided and the hash chain guards them; a read model that throws on an event still stops there).
    */
   readonly validate?: boolean;
+  /**
+   * Where the read models' writes and checkpoints are committed (default: `db`, in this process). The SQLite
+   * adapter's `sqliteReadModelWriter` commits on a thread of its own while the next batch is folded here.
+   */
+  readonly writer?: ReadModelWriter;
 }
 
 const CHECKPOINTS = 'projection_checkpoints';
@@ -120,39 +138,6 @@ export const projectionRunner = (options: RunnerOptions) => {
       wakers.add(done);
     });
 
-  const saveCheckpoint = (
-    trx: Db,
-    i: Instance,
-    position: bigint,
-    state: ProjectionState,
-    error: string | null,
-  ) =>
-    trx
-      .insertInto(CHECKPOINTS)
-      .values({
-        name: i.projection.name,
-        version: i.projection.version,
-        position: position.toString(),
-        state,
-        error,
-      })
-      .onConflict((oc) =>
-        oc.columns(['name', 'version']).doUpdateSet({ position: position.toString(), state, error }),
-      )
-      .execute();
-
-  /** Move a checkpoint on only from where this runner found it: another runner that got there first wins. */
-  const advanceCheckpoint = async (trx: Db, i: Instance, to: bigint) => {
-    const res = await trx
-      .updateTable(CHECKPOINTS)
-      .set({ position: to.toString(), state: 'live', error: null })
-      .where('name', '=', i.projection.name)
-      .where('version', '=', i.projection.version)
-      .where('position', '=', i.checkpoint.toString())
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new CheckpointMoved(i.projection.name);
-  };
-
   /** Tables, registry rows and checkpoints, created once even when several runners start together. */
   const setup = async () => {
     await db.transaction().execute(async (trx) => {
@@ -198,9 +183,11 @@ export const projectionRunner = (options: RunnerOptions) => {
       p.reset?.();
       const cp = cps.find((r) => r.name === p.name && Number(r.version) === p.version);
       const failed = cp?.state === 'failed';
+      const checkpoint = cp ? BigInt(cp.position) : 0n;
       instances.push({
         projection: p,
-        checkpoint: cp ? BigInt(cp.position) : 0n,
+        checkpoint,
+        folded: checkpoint,
         active: active.get(p.name) === p.version,
         state: failed ? 'failed' : 'catching_up',
         ...(failed && cp.error ? { error: cp.error as string } : {}),
@@ -208,64 +195,111 @@ export const projectionRunner = (options: RunnerOptions) => {
     }
   };
 
-  /**
-   * Apply one page to `group` in one transaction: their rows and checkpoints commit together. A poison event
-   * stops only the projection that threw; the others apply the page again without it.
-   */
-  const applyGroup = async (group: Instance[], page: readonly ProjectedEvent[], last: bigint) => {
-    for (;;) {
-      const runnable = group.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
-      if (runnable.length === 0) return;
-      try {
-        await db.transaction().execute(async (trx) => {
-          // the rows and the checkpoint commit together, so a commit lost in a crash is applied again
-          // from the checkpoint before it: read models need not wait for the WAL flush
-          if (dialect === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
-          for (const i of runnable) {
-            const ctx = ctxFor(trx, i.projection);
-            const mine =
-              page.length === 0 || page[0]!.recorded.position > i.checkpoint
-                ? page
-                : page.filter((e) => e.recorded.position > i.checkpoint);
-            try {
-              await i.projection.applyBatch(ctx, mine);
-            } catch (err) {
-              // an event the read model cannot apply stops it there; anything else (a busy or dropped
-              // database) is the infrastructure's: the lane rolls back and retries the batch
-              throw err instanceof EventFailure
-                ? new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure)
-                : err;
-            }
-            if (last > i.checkpoint) await advanceCheckpoint(trx, i, last);
-          }
-        });
-        for (const i of runnable) if (last > i.checkpoint) i.checkpoint = last;
-        return;
-      } catch (err) {
-        // nothing of the batch committed: what the read models kept in memory from it is void
-        for (const i of runnable) i.projection.reset?.();
-        if (!(err instanceof PoisonEvent)) throw err;
-        const bad = runnable.find((i) => i.projection.name === err.projection)!;
-        bad.state = 'failed';
-        bad.error = err.message;
-        await db
-          .transaction()
-          .execute((trx) => saveCheckpoint(trx, bad, bad.checkpoint, 'failed', err.message));
-        options.onError?.(err);
-      }
-    }
+  /** The guarded move of a checkpoint: it moves on only from where this runner left it. */
+  const guard = (i: Instance, to: bigint): SqlStatement => {
+    const q = db
+      .updateTable(CHECKPOINTS)
+      .set({ position: to.toString(), state: 'live', error: null })
+      .where('name', '=', i.projection.name)
+      .where('version', '=', i.projection.version)
+      .where('position', '=', i.folded.toString())
+      .compile();
+    return { sql: q.sql, parameters: q.parameters, expectChanges: 1 };
+  };
+
+  const shared = options.writer ?? kyselyReadModelWriter(db, dialect);
+  const ownWriters = new Map<Instance, ReadModelWriter>();
+  /** On PostgreSQL each read model commits through a writer of its own, so the server applies them in parallel. */
+  const writerFor = (i: Instance): ReadModelWriter => {
+    if (options.writer || dialect !== 'postgres') return shared;
+    let w = ownWriters.get(i);
+    if (!w) ownWriters.set(i, (w = kyselyReadModelWriter(db, dialect)));
+    return w;
+  };
+
+  /** Hand a commit over; the instances' checkpoints move when it has committed. */
+  const submit = (lane: Lane, group: Instance[], statements: SqlStatement[], last: bigint) =>
+    writerFor(group[0]!)
+      .commit(statements)
+      .then(
+        () => {
+          for (const i of group) if (last > i.checkpoint) i.checkpoint = last;
+          for (const wake of [...progress]) wake();
+        },
+        (err: unknown) => {
+          lane.failure ??= err;
+        },
+      );
+
+  /** Wait until every commit the lane handed over has settled; throw the first that failed. */
+  const drain = async (lane: Lane) => {
+    while (lane.pages.length > 0) await lane.pages.shift();
+    if (lane.failure !== undefined) throw lane.failure;
+  };
+
+  /** Stop one read model at a poison event; the others go on. */
+  const stopAt = async (lane: Lane, i: Instance, err: PoisonEvent) => {
+    await drain(lane);
+    i.projection.reset?.();
+    i.state = 'failed';
+    i.error = err.message;
+    await saveState(i, 'failed', err.message);
+    options.onError?.(err);
+  };
+
+  const saveState = async (i: Instance, state: ProjectionState, error: string | null) => {
+    const q = db
+      .insertInto(CHECKPOINTS)
+      .values({
+        name: i.projection.name,
+        version: i.projection.version,
+        position: i.checkpoint.toString(),
+        state,
+        error,
+      })
+      .onConflict((oc) =>
+        oc.columns(['name', 'version']).doUpdateSet({ position: i.checkpoint.toString(), state, error }),
+      )
+      .compile();
+    await writerFor(i).commit([{ sql: q.sql, parameters: q.parameters }]);
   };
 
   /**
-   * Apply one page to the lane's instances. On PostgreSQL each read model commits on a connection of its own,
-   * so the server applies them in parallel; on SQLite (one writer) they share one transaction and one commit.
+   * Fold one page into the lane's read models and hand their writes over with the guarded checkpoint moves:
+   * on SQLite (one writer) one commit for all, on PostgreSQL one per read model. The commit runs while the
+   * next page is folded; a read model that reads waits for it first (see `recordingDb`).
    */
-  const applyPage = async (members: Instance[], page: readonly ProjectedEvent[], last: bigint) => {
-    const runnable = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
-    if (dialect !== 'postgres' || runnable.length < 2) return applyGroup(runnable, page, last);
-    const results = await Promise.allSettled(runnable.map((i) => applyGroup([i], page, last)));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+  const applyPage = async (lane: Lane, page: readonly ProjectedEvent[], last: bigint) => {
+    const units: { group: Instance[]; statements: SqlStatement[] }[] = [];
+    const together: { group: Instance[]; statements: SqlStatement[] } = { group: [], statements: [] };
+    for (const i of lane.members) {
+      if (i.state === 'failed' || i.state === 'stopped' || last <= i.folded) continue;
+      const mine =
+        page.length === 0 || page[0]!.recorded.position > i.folded
+          ? page
+          : page.filter((e) => e.recorded.position > i.folded);
+      try {
+        await i.projection.applyBatch(ctxFor(lane.recorder.db, i.projection), mine);
+      } catch (err) {
+        lane.recorder.take();
+        // an event the read model cannot apply stops it there; anything else (a busy or dropped database)
+        // is the infrastructure's: the lane starts again from the checkpoints
+        if (!(err instanceof EventFailure)) throw err;
+        await stopAt(lane, i, new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure));
+        continue;
+      }
+      const statements = [...lane.recorder.take(), guard(i, last)];
+      i.folded = last;
+      if (options.writer || dialect !== 'postgres') {
+        together.group.push(i);
+        together.statements.push(...statements);
+      } else units.push({ group: [i], statements });
+    }
+    if (together.group.length > 0) units.push(together);
+    if (units.length > 0)
+      lane.pages.push(
+        Promise.all(units.map((u) => submit(lane, u.group, u.statements, last))).then(() => undefined),
+      );
   };
 
   /** Secondary indexes, once a read model has caught up (a no-op when they are there already). */
@@ -306,32 +340,48 @@ export const projectionRunner = (options: RunnerOptions) => {
       const row = rows.find(
         (r) => r.name === i.projection.name && Number(r.version) === i.projection.version,
       );
-      if (row) i.checkpoint = BigInt(row.position);
+      if (row) i.checkpoint = i.folded = BigInt(row.position);
     }
   };
 
-  /** A lane keeps going through infrastructure failures (a busy or dropped database): it reports and retries. */
-  const lane = async (members: Instance[], rebuild: boolean) => {
+  /**
+   * A lane keeps going through infrastructure failures (a busy or dropped database): it reports and retries
+   * from the committed checkpoints, forgetting what its read models folded beyond them.
+   */
+  const lane = async (l: Lane) => {
     while (running) {
       try {
-        await laneLoop(members, rebuild);
+        await laneLoop(l);
         return;
       } catch (err) {
-        if (err instanceof CheckpointMoved) await reloadCheckpoints(members).catch(() => undefined);
-        else onFailure(err);
+        await Promise.all(l.pages.splice(0));
+        const cause = l.failure ?? err;
+        l.failure = undefined;
+        l.recorder.take();
+        for (const i of l.members) {
+          i.projection.reset?.();
+          i.folded = i.checkpoint;
+        }
+        // a guard that failed: another runner moved a checkpoint first (or an earlier commit of this lane
+        // failed, and was reported then); the lane resumes from where the database stands
+        if (cause instanceof WriteExpectationFailed)
+          await reloadCheckpoints(l.members).catch(() => undefined);
+        else onFailure(cause);
         await sleep();
         await sleep();
       }
     }
+    await Promise.all(l.pages.splice(0));
   };
 
-  const laneLoop = async (members: Instance[], rebuild: boolean) => {
+  const laneLoop = async (l: Lane) => {
+    const { members } = l;
     let prefetched: { after: bigint; limit: number; page: Promise<readonly RecordedEvent[]> } | undefined;
     let size = batchSize;
     while (running) {
       const live = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
-      if (live.length === 0) return;
-      const from = live.reduce((m, i) => (i.checkpoint < m ? i.checkpoint : m), live[0]!.checkpoint);
+      if (live.length === 0) return drain(l);
+      const from = live.reduce((m, i) => (i.folded < m ? i.folded : m), live[0]!.folded);
       // read ahead: the next page is fetched while this one is applied
       const limit = prefetched && prefetched.after === from ? prefetched.limit : size;
       const raw =
@@ -360,57 +410,74 @@ export const projectionRunner = (options: RunnerOptions) => {
             break;
           }
         }
+        // at most PAGES_IN_FLIGHT pages committing while this one is folded
+        while (l.pages.length >= PAGES_IN_FLIGHT) await l.pages.shift();
+        if (l.failure !== undefined) throw l.failure;
         // positions need not be dense (EventStoreDB's are byte offsets): stop at the last event decoded
         const last = poison ? lastGood : raw.at(-1)!.position;
-        if (last > from) await applyPage(live, projected, last);
+        if (last > from) await applyPage(l, projected, last);
         if (poison) {
-          for (const i of live) {
+          await drain(l);
+          for (const i of live.filter((x) => x.state !== 'failed')) {
             i.state = 'failed';
             i.error = poison.message.replace('projection *', `projection ${i.projection.name}`);
-            await db.transaction().execute((trx) => saveCheckpoint(trx, i, i.checkpoint, 'failed', i.error!));
+            await saveState(i, 'failed', i.error);
           }
           options.onError?.(poison);
         }
-        for (const wake of [...progress]) wake();
         // SQLite answers synchronously: without a turn of the event loop, a catch-up of many batches would run
         // as one chain of microtasks and hold back every timer and request of the process until it ended
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (raw.length < limit) {
+        await drain(l);
         head = await store.headPosition();
         for (const i of live)
           if (i.state === 'catching_up' && i.checkpoint >= head) {
             await createIndexes(i);
             i.state = 'live';
           }
-        if (rebuild) {
+        if (l.rebuild) {
           for (const i of live.filter((x) => x.state === 'live')) {
             await takeOver(i);
             members.splice(members.indexOf(i), 1);
-            liveLane.push(i);
+            liveLane.members.push(i);
           }
           if (members.length === 0) return;
         }
         await sleep();
       }
     }
+    await drain(l);
   };
 
-  let liveLane: Instance[] = [];
+  const newLane = (members: Instance[], rebuild: boolean): Lane => {
+    const pages: Promise<void>[] = [];
+    // a read model that reads sees every page the lane handed over before: it waits for their commits
+    const recorder = recordingDb(db, dialect, () => Promise.all(pages).then(() => undefined));
+    return { members, rebuild, pages, recorder };
+  };
+
+  let liveLane: Lane = newLane([], false);
 
   return {
     async start(): Promise<void> {
       await setup();
       head = await store.headPosition();
       running = true;
-      liveLane = instances.filter((i) => i.active);
+      liveLane = newLane(
+        instances.filter((i) => i.active),
+        false,
+      );
       const pending = instances.filter((i) => !i.active);
-      lanes = [lane(liveLane, false), ...(pending.length ? [lane(pending, true)] : [])];
+      lanes = [liveLane, ...(pending.length ? [newLane(pending, true)] : [])].map(lane);
     },
     async stop(): Promise<void> {
       running = false;
       for (const wake of [...wakers]) wake();
       await Promise.allSettled(lanes);
+      await Promise.allSettled([...ownWriters.values()].map((w) => w.close()));
+      ownWriters.clear();
       for (const i of instances) if (i.state !== 'failed') i.state = 'stopped';
     },
     /** Wake the lanes now (after an in-process append) instead of at the next poll. */

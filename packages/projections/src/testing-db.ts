@@ -66,3 +66,21 @@ export const postgresKysely = async () => {
     },
   };
 };
+
+/** Every read-model table of a SQLite database, as sorted rows: what "applied exactly once" must reproduce. */
+export const sqliteSnapshot = async (db: Kysely<any>) => {
+  const tables = (
+    await db
+      .selectFrom('sqlite_master' as any)
+      .select('name')
+      .where('type', '=', 'table')
+      .where('name', 'like', 'rm_%')
+      .execute()
+  )
+    .map((r) => r.name as string)
+    .sort();
+  const out: Record<string, string[]> = {};
+  for (const t of tables)
+    out[t] = (await db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
+  return out;
+};

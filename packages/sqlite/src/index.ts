@@ -7,3 +7,5 @@ export { SCHEMA_VERSION } from './schema';
 export type { GroupCommitStats } from './group-commit';
 export { KeyScrubIncomplete } from './sqlite-key-storage';
 export { loadCheckpointFrom, saveCheckpointIn, sqliteCheckpointStore } from './sqlite-checkpoints';
+export type { SqliteReadModelWriterOptions } from './read-model-writer';
+export { sqliteReadModelWriter } from './read-model-writer';

@@ -64,20 +64,38 @@ export const zonedInstant = (date: string, time: string, timeZone: string): Date
   return new Date(guess - offsetMinutes(first, timeZone) * 60000);
 };
 
-export const addDays = (date: string, days: number): string => {
+/**
+ * Calendar arithmetic on dates (YYYY-MM-DD) is asked of few distinct dates (a log's events fall on a few
+ * thousand days): answers are remembered, up to a bound.
+ */
+const remembered = <A extends string | number>(fn: (date: string, n: A) => string) => {
+  const memo = new Map<string, string>();
+  return (date: string, n: A): string => {
+    const key = `${date}|${n}`;
+    let hit = memo.get(key);
+    if (hit === undefined) {
+      hit = fn(date, n);
+      if (memo.size >= 50_000) memo.clear();
+      memo.set(key, hit);
+    }
+    return hit;
+  };
+};
+
+export const addDays = remembered((date: string, days: number): string => {
   const t = new Date(date + 'T00:00:00Z');
   t.setUTCDate(t.getUTCDate() + days);
   return t.toISOString().slice(0, 10);
-};
+});
 
 /** Add calendar months, clamping to the month's last day (Jan 31 + 1 month = Feb 28/29). */
-export const addMonths = (date: string, months: number): string => {
+export const addMonths = remembered((date: string, months: number): string => {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const first = new Date(Date.UTC(y, m - 1 + months, 1));
   const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
   first.setUTCDate(Math.min(d, last));
   return first.toISOString().slice(0, 10);
-};
+});
 
 /** Start of the local day `date` as an instant. */
 export const startOfLocalDay = (date: string, timeZone: string): Date =>

@@ -1,12 +1,12 @@
 /* A projection process for the crash test: runs every read model on a SQLite file until it is killed. */
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { openSqliteStore } from '@dossier/sqlite';
+import { openSqliteStore, sqliteReadModelWriter } from '@dossier/sqlite';
 import { allReadModels } from '../read-models';
 import { projectionRunner } from '../runner';
 import { cachingSqliteDatabase } from '../statement-cache';
 
-const [path, keyB64] = process.argv.slice(2) as [string, string];
+const [path, keyB64, writing] = process.argv.slice(2) as [string, string, 'inline' | 'thread'];
 const store = openSqliteStore({ path, masterKey: Buffer.from(keyB64, 'base64') });
 const database = new Database(path);
 database.pragma('busy_timeout = 10000');
@@ -18,5 +18,7 @@ const runner = projectionRunner({
   dialect: 'sqlite',
   projections: allReadModels(),
   batchSize: 17,
+  // `thread`: commits on a thread of their own, as the main job makes them
+  ...(writing === 'thread' ? { writer: sqliteReadModelWriter({ path, busyTimeoutMs: 10_000 }) } : {}),
 });
 void runner.start().then(() => process.stdout.write('started\n'));

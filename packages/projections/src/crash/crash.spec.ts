@@ -7,9 +7,10 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { commandHandler, fixedClock } from '@dossier/core';
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
-import { openSqliteStore } from '@dossier/sqlite';
+import { openSqliteStore, sqliteReadModelWriter } from '@dossier/sqlite';
 import { allReadModels } from '../read-models';
 import { projectionRunner } from '../runner';
+import { sqliteSnapshot as snapshot } from '../testing-db';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const CHILD = join(__dirname, '../../dist/crash/crash-child.js');
@@ -17,27 +18,11 @@ const CHILD = join(__dirname, '../../dist/crash/crash-child.js');
 const kysely = (path: string) =>
   new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(path) }) });
 
-/** Every read-model table, as sorted rows: what "applied exactly once" must reproduce. */
-const snapshot = async (db: Kysely<any>) => {
-  const tables = (
-    await db
-      .selectFrom('sqlite_master' as any)
-      .select('name')
-      .where('type', '=', 'table')
-      .where('name', 'like', 'rm_%')
-      .execute()
-  )
-    .map((r) => r.name as string)
-    .sort();
-  const out: Record<string, string[]> = {};
-  for (const t of tables)
-    out[t] = (await db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
-  return out;
-};
-
-const runChildFor = (path: string, key: string, ms: number) =>
+const runChildFor = (path: string, key: string, ms: number, writing: Writing) =>
   new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, path, key], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CHILD, path, key, writing], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let timer: NodeJS.Timeout | undefined;
     child.stdout.once('data', () => {
       timer = setTimeout(() => child.kill('SIGKILL'), ms);
@@ -49,7 +34,12 @@ const runChildFor = (path: string, key: string, ms: number) =>
     });
   });
 
-describe('projection runner under SIGKILL (issue #4)', () => {
+type Writing = 'inline' | 'thread';
+
+describe.each([
+  ['inline', "commits in the runner's process"],
+  ['thread', 'commits on a writer thread (sqliteReadModelWriter), pipelined'],
+] as const)('projection runner under SIGKILL (issue #4), %s: %s', (writing: Writing, _how: string) => {
   it('a projection process killed mid-batch, again and again, never applies an event twice or skips one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dossier-proj-crash-'));
     const path = join(dir, 'dossier.db');
@@ -95,7 +85,7 @@ describe('projection runner under SIGKILL (issue #4)', () => {
       let midway = 0;
       for (let round = 0; round < 12 && checkpoint() < head; round++) {
         const before = checkpoint();
-        await runChildFor(path, masterKey.toString('base64'), 10 + Math.floor(Math.random() * 120));
+        await runChildFor(path, masterKey.toString('base64'), 10 + Math.floor(Math.random() * 120), writing);
         const after = checkpoint();
         if (after > before && after < head) midway++;
       }
@@ -105,16 +95,19 @@ describe('projection runner under SIGKILL (issue #4)', () => {
       // finish in-process, then compare with a clean rebuild of the same log in another file
       const reopened = openSqliteStore({ path, masterKey });
       const resumedDb = kysely(path);
+      const writer = writing === 'thread' ? sqliteReadModelWriter({ path }) : undefined;
       const resumed = projectionRunner({
         store: reopened.events,
         db: resumedDb,
         dialect: 'sqlite',
         projections: allReadModels(),
         batchSize: 37,
+        ...(writer ? { writer } : {}),
       });
       await resumed.start();
       expect(await resumed.waitFor(head, 30_000)).toBe(true);
       await resumed.stop();
+      await writer?.close();
 
       const cleanDb = kysely(join(dir, 'clean.db'));
       const clean = projectionRunner({

@@ -2,7 +2,7 @@ import type { ArchiveState } from '@dossier/core';
 import { evolve, initialState } from '@dossier/core';
 import type { Projection } from '../projection';
 import { forEachEvent } from '../projection';
-import { rowCache } from './row-cache';
+import { rowCachesByTable } from './row-cache';
 import { json, pos, selectWhereIn, upsertRows } from './sql';
 
 interface Folded {
@@ -18,12 +18,12 @@ interface Folded {
  */
 /** `cached`: characters of state JSON kept in memory between batches. */
 export const archiveDetail = (cached = 16_000_000): Projection => {
-  const cache = rowCache<Folded>(cached);
+  const caches = rowCachesByTable<Folded>(cached);
   return {
     name: 'archive-detail',
     version: 1,
     tables: ['archive_detail'],
-    reset: () => cache.clear(),
+    reset: () => caches.clear(),
     async createTables(ctx) {
       await ctx.db.schema
         .createTable(ctx.table('archive_detail'))
@@ -36,17 +36,17 @@ export const archiveDetail = (cached = 16_000_000): Projection => {
         .execute();
     },
     async applyBatch(ctx, events) {
-      const ids = events.flatMap((e) => (e.kind === 'archive' ? [e.archiveId] : []));
-      if (ids.length === 0) return;
       const states = new Map<string, Folded>();
-      // cached per physical table: two versions of one read model never share states
-      const table = ctx.table('archive_detail');
+      const cache = caches.of(ctx.table('archive_detail'));
       const missing: string[] = [];
-      for (const id of ids) {
-        if (states.has(id)) continue;
-        const hit = cache.get(`${table}\u0001${id}`);
-        if (hit) states.set(id, hit);
-        else missing.push(id);
+      const seen = new Set<string>();
+      for (const e of events) {
+        if (e.kind !== 'archive' || seen.has(e.archiveId)) continue;
+        seen.add(e.archiveId);
+        const hit = cache.get(e.archiveId);
+        if (hit) states.set(e.archiveId, hit);
+        // an archive whose history starts here has no row to read
+        else if (e.event.type !== 'ArchiveCreated') missing.push(e.archiveId);
       }
       const found =
         missing.length > 0 ? await selectWhereIn(ctx, 'archive_detail', 'archive_id', missing) : [];
@@ -72,7 +72,7 @@ export const archiveDetail = (cached = 16_000_000): Projection => {
         if (s.state.status === 'none') return [];
         const state = json(s.state);
         // weighed by its size: an archive's state grows with its history
-        cache.set(`${table}\u0001${archiveId}`, s, state.length);
+        cache.set(archiveId, s, state.length);
         return [
           {
             archive_id: archiveId,

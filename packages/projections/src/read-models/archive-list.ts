@@ -46,6 +46,7 @@ export const archiveList = (): Projection =>
       name: col,
       columns: [col, 'archive_id'],
     })),
+    creates: (e) => e.kind === 'archive' && e.event.type === 'ArchiveCreated',
     touches: (e) => (e.kind === 'archive' ? [[e.archiveId]] : []),
     reduce(row, e) {
       if (e.kind !== 'archive') return row;

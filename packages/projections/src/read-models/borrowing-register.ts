@@ -47,6 +47,7 @@ export const borrowingRegister = (): Projection =>
       { table: 'borrowing_register', name: 'id', columns: ['borrowing_id'] },
       { table: 'borrowing_register', name: 'due', columns: ['status', 'due_at'] },
     ],
+    creates: (e) => e.kind === 'archive' && e.event.type === 'BorrowRequested',
     touches: (e) =>
       e.kind === 'archive' && borrowingEvents.includes(e.event.type)
         ? [[e.archiveId, (e.event.data as { borrowingId: string }).borrowingId]]

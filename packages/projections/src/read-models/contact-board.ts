@@ -43,6 +43,7 @@ export const contactBoard = (): Projection =>
         .execute();
     },
     indexes: [{ table: 'contact_board', name: 'custodian', columns: ['custodian_id', 'phone_due'] }],
+    creates: (e) => e.kind === 'archive' && e.event.type === 'ArchiveCreated',
     touches: (e) =>
       e.kind === 'archive' &&
       ['ArchiveCreated', 'ArchiveDestroyed', 'CustodianChanged', 'ContactLogged', 'TierChanged'].includes(

@@ -1,6 +1,6 @@
 import type { IndexSpec, Projection, ProjectedEvent, ProjectionContext } from '../projection';
 import { forEachEvent } from '../projection';
-import { rowCache } from './row-cache';
+import { rowCachesByTable } from './row-cache';
 import type { Row } from './sql';
 import { deleteWhereIn, selectByKeys, upsertRows } from './sql';
 
@@ -19,45 +19,60 @@ export interface KeyedRowsSpec {
   readonly indexes?: readonly IndexSpec[];
   /** The keys (values of `key`, in order) of the rows an event touches. */
   touches(e: ProjectedEvent): readonly (readonly string[])[];
+  /**
+   * The event makes the rows it touches from nothing (`reduce` does not look at the row before): a row it
+   * touches that is not cached need not be read first.
+   */
+  creates?(e: ProjectedEvent): boolean;
   /** The row after the event: a new object when changed, the same one when not, null when absent. */
   reduce(row: Row | null, e: ProjectedEvent, key: readonly string[], ctx: ProjectionContext): Row | null;
 }
 
-const join = (values: readonly unknown[]) => values.map(String).join('\u0000');
+/** A key's values as one string (a single column's value as it is). */
+const join = (values: readonly unknown[]): string =>
+  values.length === 1 ? String(values[0]) : values.map(String).join('\u0000');
 
 /** Rows kept between batches, per read model (see `RowCache`). */
 export const KEYED_ROWS_CACHED = 20_000;
 
 export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Projection => {
-  const cache = rowCache<Row>(cached);
+  const caches = rowCachesByTable<Row>(cached);
   return {
     name: spec.name,
     version: spec.version,
     tables: [spec.table],
     createTables: (ctx) => spec.createTables(ctx),
     ...(spec.indexes ? { indexes: spec.indexes } : {}),
-    reset: () => cache.clear(),
+    reset: () => caches.clear(),
     async applyBatch(ctx, events) {
       const touched = forEachEvent(events, (e) => spec.touches(e));
-      // cached per physical table: two versions of one read model never share rows
-      const table = ctx.table(spec.table);
+      const cache = caches.of(ctx.table(spec.table));
       const state = new Map<string, Row | null>();
+      /** Rows that may be in the table: a vanishing one is deleted. */
+      const existed = new Set<string>();
       const missing: (readonly string[])[] = [];
-      for (const keys of touched)
+      let i = 0;
+      for (const keys of touched) {
+        const fresh = spec.creates?.(events[i++]!) ?? false;
         for (const key of keys) {
           const j = join(key);
           if (state.has(j)) continue;
-          const hit = cache.get(`${table}\u0001${j}`);
+          const hit = cache.get(j);
           state.set(j, hit ?? null);
-          if (!hit) missing.push(key);
+          if (hit) existed.add(j);
+          else if (fresh) existed.add(j);
+          else missing.push(key);
         }
+      }
       if (state.size === 0) return;
       if (missing.length > 0)
-        for (const row of await selectByKeys(ctx, spec.table, spec.key, missing))
-          state.set(join(spec.key.map((k) => row[k])), row);
-      const existed = new Set([...state].filter(([, row]) => row !== null).map(([j]) => j));
+        for (const row of await selectByKeys(ctx, spec.table, spec.key, missing)) {
+          const j = join(spec.key.map((k) => row[k]));
+          state.set(j, row);
+          existed.add(j);
+        }
       const changed = new Set<string>();
-      let i = 0;
+      i = 0;
       forEachEvent(events, (e) => {
         for (const key of touched[i]!) {
           const j = join(key);
@@ -76,9 +91,9 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
         const row = state.get(j) ?? null;
         if (row) {
           upserts.push(row);
-          cache.set(`${table}\u0001${j}`, row);
+          cache.set(j, row);
         } else {
-          cache.delete(`${table}\u0001${j}`);
+          cache.delete(j);
           if (existed.has(j)) deletes.push(j.split('\u0000')[0]!);
         }
       }

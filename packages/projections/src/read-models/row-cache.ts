@@ -47,3 +47,16 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
     },
   };
 };
+
+/** One `RowCache` per physical table, so that two versions of one read model never share rows. */
+export const rowCachesByTable = <V>(capacity: number) => {
+  const caches = new Map<string, RowCache<V>>();
+  return {
+    of(table: string): RowCache<V> {
+      let c = caches.get(table);
+      if (!c) caches.set(table, (c = rowCache<V>(capacity)));
+      return c;
+    },
+    clear: () => caches.clear(),
+  };
+};

@@ -29,6 +29,7 @@ export const slaBoard = (): Projection =>
         .execute();
     },
     indexes: [{ table: 'sla_board', name: 'open', columns: ['resolved_at', 'breach_at'] }],
+    creates: (e) => e.kind === 'archive' && e.event.type === 'InformationReceived',
     touches(e) {
       if (e.kind !== 'archive') return [];
       const { event } = e;

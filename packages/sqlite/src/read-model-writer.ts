@@ -1,0 +1,127 @@
+import { Worker } from 'node:worker_threads';
+import type { ReadModelWriter, SqlStatement } from '@dossier/core';
+import { WriteExpectationFailed } from '@dossier/core';
+import type { Synchronous } from './database-file';
+
+export interface SqliteReadModelWriterOptions {
+  /** The SQLite file holding the read-model tables and the checkpoints (a file: a thread needs its own connection). */
+  readonly path: string;
+  readonly synchronous?: Synchronous;
+  readonly busyTimeoutMs?: number;
+  /** Page cache of the writer's connection, in KiB (default 64 MiB). */
+  readonly cacheKiB?: number;
+}
+
+/**
+ * The thread's code (plain JavaScript: it runs as given, not through the TypeScript build). One connection,
+ * one transaction per commit, each distinct SQL text prepared once; commits are applied in the order they
+ * arrive, each answered with its id.
+ */
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs });
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = ' + workerData.synchronous);
+db.pragma('cache_size = -' + workerData.cacheKiB);
+const prepared = new Map();
+const prepare = (sql) => {
+  let s = prepared.get(sql);
+  if (s) { prepared.delete(sql); prepared.set(sql, s); return s; }
+  s = db.prepare(sql);
+  prepared.set(sql, s);
+  if (prepared.size > 256) prepared.delete(prepared.keys().next().value);
+  return s;
+};
+const bindable = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
+class Expectation extends Error {}
+const apply = db.transaction((statements) => {
+  for (const s of statements) {
+    const stmt = prepare(s.sql);
+    const params = s.parameters.map(bindable);
+    const changes = stmt.reader ? (stmt.all(params), 0) : stmt.run(params).changes;
+    if (s.expectChanges !== undefined && changes !== s.expectChanges) {
+      const e = new Expectation('expectation');
+      e.detail = { sql: s.sql, expected: s.expectChanges, actual: changes };
+      throw e;
+    }
+  }
+});
+parentPort.on('message', (m) => {
+  if (m.close) { db.close(); parentPort.close(); return; }
+  try {
+    apply.immediate(m.statements);
+    parentPort.postMessage({ id: m.id, ok: true });
+  } catch (e) {
+    parentPort.postMessage({
+      id: m.id, ok: false,
+      error: { message: String(e && e.message), code: e && e.code, expectation: e instanceof Expectation ? e.detail : undefined },
+    });
+  }
+});
+`;
+
+interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly error?: {
+    readonly message: string;
+    readonly code?: string;
+    readonly expectation?: { sql: string; expected: number; actual: number };
+  };
+}
+
+/**
+ * The read-model writer of the embedded store: commits run on a worker thread with a connection of its own
+ * to the file, so the projection runner folds the next batch on the main thread while SQLite writes this one
+ * (better-sqlite3 is synchronous: on one thread, the two would take turns).
+ */
+export const sqliteReadModelWriter = (options: SqliteReadModelWriterOptions): ReadModelWriter => {
+  const worker = new Worker(THREAD, {
+    eval: true,
+    workerData: {
+      driver: require.resolve('better-sqlite3'),
+      path: options.path,
+      synchronous: options.synchronous ?? 'NORMAL',
+      busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+      cacheKiB: options.cacheKiB ?? 65_536,
+    },
+  });
+  const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  let next = 0;
+  let dead: Error | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const failAll = (e: Error) => {
+    dead ??= e;
+    for (const p of pending.values()) p.reject(dead);
+    pending.clear();
+  };
+  worker.on('message', (r: Reply) => {
+    const p = pending.get(r.id);
+    if (!p) return;
+    pending.delete(r.id);
+    if (r.ok) return p.resolve();
+    const e = r.error!;
+    p.reject(
+      e.expectation
+        ? new WriteExpectationFailed(e.expectation.sql, e.expectation.expected, e.expectation.actual)
+        : Object.assign(new Error(`read-model writer: ${e.message}`), e.code ? { code: e.code } : {}),
+    );
+  });
+  worker.on('error', (e) => failAll(e));
+  worker.on('exit', (code) => failAll(new Error(`the read-model writer thread ended (exit code ${code})`)));
+  return {
+    commit(statements: readonly SqlStatement[]) {
+      if (dead) return Promise.reject(dead);
+      const id = next++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, statements });
+      });
+    },
+    async close() {
+      if (!dead) worker.postMessage({ close: true });
+      await exited;
+    },
+  };
+};
