@@ -68,9 +68,9 @@ export const zonedInstant = (date: string, time: string, timeZone: string): Date
  * Calendar arithmetic on dates (YYYY-MM-DD) is asked of few distinct dates (a log's events fall on a few
  * thousand days): answers are remembered, up to a bound.
  */
-const remembered = <A extends string | number>(fn: (date: string, n: A) => string) => {
+const remembered = (fn: (date: string, n: number) => string) => {
   const memo = new Map<string, string>();
-  return (date: string, n: A): string => {
+  return (date: string, n: number): string => {
     const key = `${date}|${n}`;
     let hit = memo.get(key);
     if (hit === undefined) {
