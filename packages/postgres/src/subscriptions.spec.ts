@@ -132,15 +132,15 @@ describePg('subscriptions', () => {
     const total = 400;
     const env = { DOSSIER_PG_URL: db.url, DOSSIER_SCHEMA: schema };
     const runs: Child[] = [];
-    const appending = appendSome(writer, total, 4);
     for (let kill = 0; kill < 4; kill++) {
       const child = spawnChild('checkpointed-subscriber', env);
       runs.push(child);
       await child.waitFor((l) => l.startsWith('from '));
+      // events arrive while each run is alive, so every kill lands on a subscriber with work under way
+      await appendSome(writer, total / 4, 4);
       await sleep(100 + randomInt(400));
       expect((await child.kill('SIGKILL')).signal).toBe('SIGKILL');
     }
-    await appending;
     // one last run, left to catch up with everything
     const last = spawnChild('checkpointed-subscriber', env);
     runs.push(last);
