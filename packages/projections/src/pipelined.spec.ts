@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from '@dossier/core';
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import { sqliteReadModelWriter } from '@dossier/sqlite';
-import { allReadModels } from './read-models';
+import { allReadModels, archiveDetail } from './read-models';
 import { projectionRunner } from './runner';
 import { sqliteKysely, sqliteSnapshot } from './testing-db';
 
-/** Archives with contacts and tier changes: every page touches rows the pages before it wrote. */
+/** Archives with contacts, transactions and tier changes: every page touches rows the pages before it wrote. */
 const history = async (archives: number, rounds: number) => {
   const clock = fixedClock('2026-03-02T02:00:00.000Z');
   const store = inMemoryEventStore(clock);
@@ -24,6 +25,19 @@ const history = async (archives: number, rounds: number) => {
   for (let k = 0; k < rounds; k++)
     for (const [n, id] of ids.entries()) {
       await ok(aLogContact(id, `2026-02-0${1 + (k % 9)}T0${k % 9}:00:00.000Z`, { actor: mm }));
+      // transactions add up in an archive's state: a state folded from a stale read would miss one
+      await ok({
+        type: 'RecordTransaction',
+        commandId: `tx-${id}-${k}`,
+        archiveId: id,
+        actor: mm,
+        transactionId: `t${k}`,
+        number: `HT-${n}-${k}`,
+        occurredAt: '2026-03-01T00:00:00.000Z',
+        amount: { minor: 100 * (k + 1), currency: 'CNY' },
+        personInCharge: 'mm-1',
+        breachOfContract: false,
+      });
       await ok({
         type: 'ChangeTier',
         commandId: `t-${id}-${k}`,
@@ -83,6 +97,61 @@ describe('projection runner with commits on a writer thread (issue #4 runner, pi
       await runner.stop();
       await writer.close();
       blocker.close();
+      await piped.cleanup();
+      await clean.cleanup();
+    }
+  }, 60_000);
+
+  it('with a cache too small for one batch, a state not cached is read as committed and is never older than the batches still committing wrote: the rows equal a clean build', async () => {
+    // six archives, three events each a round, pages of eight: an archive comes back in the page after the
+    // one that wrote it, while that one may still be committing
+    const store = await history(6, 20);
+    const head = await store.headPosition();
+    const piped = sqliteKysely();
+    const clean = sqliteKysely();
+    const writer = sqliteReadModelWriter({ path: piped.path });
+    const models = () => [archiveDetail(1), ...allReadModels().filter((p) => p.name !== 'archive-detail')];
+    // another connection, on a thread of its own, takes the write lock again and again: commits stay under
+    // way while pages are folded
+    const blocker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const db = new (require(workerData.driver))(workerData.path, { timeout: 10000 });
+       const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+       let on = true;
+       parentPort.on('message', () => { on = false; });
+       const pulse = () => {
+         if (!on) { db.close(); parentPort.close(); return; }
+         db.exec('BEGIN IMMEDIATE'); pause(15); db.exec('COMMIT');
+         setTimeout(pulse, 1);
+       };
+       pulse();`,
+      { eval: true, workerData: { driver: require.resolve('better-sqlite3'), path: piped.path } },
+    );
+    const stopPulses = async () => {
+      blocker.postMessage('stop');
+      await new Promise((r) => blocker.once('exit', r));
+    };
+    try {
+      const runner = projectionRunner({
+        store,
+        db: piped.db,
+        dialect: 'sqlite',
+        projections: models(),
+        batchSize: 8,
+        catchUpBatchSize: 8,
+        writer,
+      });
+      await runner.start();
+      expect(await runner.waitFor(head, 30_000)).toBe(true);
+      await runner.stop();
+      const reference = projectionRunner({ store, db: clean.db, dialect: 'sqlite', projections: models() });
+      await reference.start();
+      expect(await reference.waitFor(head, 30_000)).toBe(true);
+      await reference.stop();
+      expect(await sqliteSnapshot(piped.db)).toEqual(await sqliteSnapshot(clean.db));
+    } finally {
+      await stopPulses();
+      await writer.close();
       await piped.cleanup();
       await clean.cleanup();
     }

@@ -26,6 +26,13 @@ export interface ProjectionContext {
   readonly table: (base: string) => string;
   readonly config: PolicyConfig;
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Reads of the rows as committed, without waiting for the batches whose commits are under way: only for rows
+   * the read model knows none of those batches wrote (default: `db`).
+   */
+  readonly committed?: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** How many earlier batches may still be committing while this one is applied (default 0). */
+  readonly batchesUnderWay?: number;
 }
 
 /**

@@ -279,7 +279,10 @@ export const projectionRunner = (options: RunnerOptions) => {
           ? page
           : page.filter((e) => e.recorded.position > i.folded);
       try {
-        await i.projection.applyBatch(ctxFor(lane.recorder.db, i.projection), mine);
+        await i.projection.applyBatch(
+          { ...ctxFor(lane.recorder.db, i.projection), committed: db, batchesUnderWay: PAGES_IN_FLIGHT },
+          mine,
+        );
       } catch (err) {
         lane.recorder.take();
         // an event the read model cannot apply stops it there; anything else (a busy or dropped database)

@@ -38,6 +38,7 @@ export const archiveDetail = (cached = 16_000_000): Projection => {
     async applyBatch(ctx, events) {
       const states = new Map<string, Folded>();
       const cache = caches.of(ctx.table('archive_detail'));
+      cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
       const missing: string[] = [];
       const seen = new Set<string>();
       for (const e of events) {
@@ -49,7 +50,15 @@ export const archiveDetail = (cached = 16_000_000): Projection => {
         else if (e.event.type !== 'ArchiveCreated') missing.push(e.archiveId);
       }
       const found =
-        missing.length > 0 ? await selectWhereIn(ctx, 'archive_detail', 'archive_id', missing) : [];
+        missing.length > 0
+          ? // not cached, so not written by the batches still committing: read as committed, without waiting
+            await selectWhereIn(
+              { ...ctx, db: ctx.committed ?? ctx.db },
+              'archive_detail',
+              'archive_id',
+              missing,
+            )
+          : [];
       for (const row of found)
         states.set(row.archive_id as string, {
           state: JSON.parse(row.state as string) as ArchiveState,

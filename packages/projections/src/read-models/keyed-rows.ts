@@ -36,7 +36,7 @@ const join = (values: readonly unknown[]): string =>
 export const KEYED_ROWS_CACHED = 20_000;
 
 export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Projection => {
-  const caches = rowCachesByTable<Row>(cached);
+  const caches = rowCachesByTable<Row | null>(cached);
   return {
     name: spec.name,
     version: spec.version,
@@ -47,6 +47,7 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
     async applyBatch(ctx, events) {
       const touched = forEachEvent(events, (e) => spec.touches(e));
       const cache = caches.of(ctx.table(spec.table));
+      cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
       const state = new Map<string, Row | null>();
       /** Rows that may be in the table: a vanishing one is deleted. */
       const existed = new Set<string>();
@@ -57,16 +58,23 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
         for (const key of keys) {
           const j = join(key);
           if (state.has(j)) continue;
+          // a row cached as null is known gone: this read model deleted it
           const hit = cache.get(j);
           state.set(j, hit ?? null);
-          if (hit) existed.add(j);
-          else if (fresh) existed.add(j);
-          else missing.push(key);
+          if (hit || (hit === undefined && fresh)) existed.add(j);
+          else if (hit === undefined) missing.push(key);
         }
       }
       if (state.size === 0) return;
+      // rows not cached were not written by the batches still committing (the cache keeps theirs): they are
+      // read as committed, without waiting for those commits
       if (missing.length > 0)
-        for (const row of await selectByKeys(ctx, spec.table, spec.key, missing)) {
+        for (const row of await selectByKeys(
+          { ...ctx, db: ctx.committed ?? ctx.db },
+          spec.table,
+          spec.key,
+          missing,
+        )) {
           const j = join(spec.key.map((k) => row[k]));
           state.set(j, row);
           existed.add(j);
@@ -93,7 +101,7 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
           upserts.push(row);
           cache.set(j, row);
         } else {
-          cache.delete(j);
+          cache.set(j, null);
           if (existed.has(j)) deletes.push(j.split('\u0000')[0]!);
         }
       }

@@ -3,18 +3,21 @@ import { rowCache } from './row-cache';
 describe('the rows kept between batches (issue #4: memory flat in the number of events)', () => {
   it('keeps the most recently used entries within the capacity, counting each entry by its weight', () => {
     const cache = rowCache<string>(10);
-    cache.set('a', 'A', 4);
-    cache.set('b', 'B', 4);
+    // one batch per entry, none kept beyond its own: plain LRU by weight
+    const set = (k: string, v: string, w: number) => {
+      cache.nextBatch(1);
+      cache.set(k, v, w);
+    };
+    set('a', 'A', 4);
+    set('b', 'B', 4);
     expect(cache.get('a')).toBe('A'); // a is now the most recently used
-    cache.set('c', 'C', 4); // 12 > 10: the least recently used (b) goes
+    set('c', 'C', 4); // 12 > 10: the least recently used (b) goes
     expect(cache.get('b')).toBeUndefined();
     expect([cache.get('a'), cache.get('c')]).toEqual(['A', 'C']);
-    cache.set('a', 'A2', 6); // replacing an entry re-weighs it: 6 + 4 = 10
+    set('a', 'A2', 6); // replacing an entry re-weighs it: 6 + 4 = 10
     expect([cache.get('a'), cache.get('c'), cache.size]).toEqual(['A2', 'C', 2]);
-    cache.set('huge', 'H', 11); // heavier than the whole cache: not kept, and nothing evicted for it
-    expect([cache.get('huge'), cache.size]).toEqual([undefined, 2]);
     cache.delete('c');
-    cache.set('d', 'D', 4);
+    set('d', 'D', 4);
     expect(cache.size).toBe(2);
     cache.clear();
     expect([cache.get('a'), cache.size]).toEqual([undefined, 0]);
@@ -22,8 +25,32 @@ describe('the rows kept between batches (issue #4: memory flat in the number of 
 
   it('unweighed entries count one each', () => {
     const cache = rowCache<number>(3);
-    for (let i = 0; i < 10; i++) cache.set(`k${i}`, i);
+    for (let i = 0; i < 10; i++) {
+      cache.nextBatch(1);
+      cache.set(`k${i}`, i);
+    }
     expect(cache.size).toBe(3);
     expect([cache.get('k6'), cache.get('k7'), cache.get('k9')]).toEqual([undefined, 7, 9]);
+  });
+
+  it('what the batches still committing wrote is never evicted, even above the capacity; older rows go first', () => {
+    const cache = rowCache<string>(2);
+    cache.nextBatch(2); // batch 1: it and the one before are kept
+    for (const k of ['a', 'b', 'c']) cache.set(k, k);
+    expect(cache.size).toBe(3);
+    cache.nextBatch(2); // batch 2: batch 1 may still be committing
+    cache.set('d', 'd');
+    expect(cache.size).toBe(4);
+    cache.nextBatch(2); // batch 3: batch 1 has committed
+    cache.set('e', 'e');
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([undefined, undefined, undefined]);
+    expect([cache.get('d'), cache.get('e'), cache.size]).toEqual(['d', 'e', 2]);
+    // an entry heavier than the whole cache is kept while its batch may be committing, then goes
+    cache.nextBatch(1);
+    cache.set('huge', 'H', 5);
+    expect(cache.get('huge')).toBe('H');
+    cache.nextBatch(1);
+    cache.set('f', 'f');
+    expect([cache.get('huge'), cache.get('f')]).toEqual([undefined, 'f']);
   });
 });

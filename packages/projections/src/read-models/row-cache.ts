@@ -8,14 +8,21 @@
 export interface RowCache<V> {
   get(key: string): V | undefined;
   set(key: string, value: V, weight?: number): void;
+  /**
+   * A new batch begins; what the last `keep` batches (this one included) set is not evicted: those rows may
+   * not be committed yet, so a row missing from the cache is known to be as the database has it.
+   */
+  nextBatch(keep: number): void;
   delete(key: string): void;
   clear(): void;
   readonly size: number;
 }
 
 export const rowCache = <V>(capacity: number): RowCache<V> => {
-  const rows = new Map<string, { value: V; weight: number }>();
+  const rows = new Map<string, { value: V; weight: number; batch: number }>();
   let total = 0;
+  let batch = 0;
+  let keep = 1;
   const remove = (key: string) => {
     const e = rows.get(key);
     if (!e) return;
@@ -32,10 +39,17 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
     },
     set(key, value, weight = 1) {
       remove(key);
-      if (weight > capacity) return;
-      rows.set(key, { value, weight });
+      rows.set(key, { value, weight, batch });
       total += weight;
-      while (total > capacity) remove(rows.keys().next().value as string);
+      // least recently used first; the rows of the batches kept stay (for a while above the capacity)
+      for (const [k, e] of rows) {
+        if (total <= capacity || e.batch > batch - keep) break;
+        remove(k);
+      }
+    },
+    nextBatch(n) {
+      batch++;
+      keep = Math.max(1, n);
     },
     delete: remove,
     clear: () => {
