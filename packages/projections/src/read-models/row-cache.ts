@@ -41,11 +41,13 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
       remove(key);
       rows.set(key, { value, weight, batch });
       total += weight;
-      // least recently used first; the rows of the batches kept stay (for a while above the capacity)
-      for (const [k, e] of rows) {
-        if (total <= capacity || e.batch > batch - keep) break;
-        remove(k);
-      }
+      // least recently used first; the rows of the batches kept stay (for a while above the capacity). Only
+      // when over: a map's iteration starts by stepping over the slots its deletions left
+      if (total > capacity)
+        for (const [k, e] of rows) {
+          if (total <= capacity || e.batch > batch - keep) break;
+          remove(k);
+        }
     },
     nextBatch(n) {
       batch++;
