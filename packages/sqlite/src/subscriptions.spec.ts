@@ -76,11 +76,7 @@ describe('subscriptions', () => {
       const appendSome = async (count: number) => {
         for (let i = 0; i < count; i++, n++)
           rightOf(
-            await store.events.append(
-              `archive-${n % 7}-${randomUUID().slice(0, 4)}`,
-              [anEvent('E', { n })],
-              'no_stream',
-            ),
+            await store.events.append(`archive-${n % 7}-${randomUUID()}`, [anEvent('E', { n })], 'no_stream'),
           );
       };
       await appendSome(150);
