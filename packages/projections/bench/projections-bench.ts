@@ -1,6 +1,6 @@
 /* pnpm bench:projections — rebuild every read model from a generated history, on SQLite and on PostgreSQL. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ interface Row {
   rebuildPerSec: number;
   peakRssMb: number;
   peakHeapMb: number;
+  /** CPU seconds of the whole process (every thread) per second of rebuild. */
+  cores: number;
 }
 
 const memorySampler = () => {
@@ -92,22 +94,39 @@ const rebuild = async (
   });
   global.gc?.();
   const stopSampling = memorySampler();
+  const cpu = process.cpuUsage();
   const t = performance.now();
   await runner.start();
   if (!(await runner.waitFor(head, 3_600_000))) throw new Error('rebuild did not finish');
   const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cores = (used.user + used.system) / 1e6 / seconds;
   await stopProfile();
   await runner.stop();
   await writer?.close();
-  return { seconds, ...stopSampling() };
+  return { seconds, cores, ...stopSampling() };
 };
 
 const sqlite = async (): Promise<Row> => {
   const dir = mkdtempSync(join(tmpdir(), 'dossier-bench-proj-'));
   const path = join(dir, 'dossier.db');
   try {
-    const store = openSqliteStore({ path, masterKey: randomBytes(32), synchronous: 'NORMAL' });
-    const n = await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+    // BENCH_REUSE=dir: the generated history is kept there and copied on the next run with the same size
+    const kept = process.env.BENCH_REUSE && join(process.env.BENCH_REUSE, `history-${EVENTS}-${ARCHIVES}.db`);
+    if (kept && existsSync(kept)) copyFileSync(kept, path);
+    const masterKey = kept && existsSync(`${kept}.key`) ? readFileSync(`${kept}.key`) : randomBytes(32);
+    const store = openSqliteStore({ path, masterKey, synchronous: 'NORMAL' });
+    let n = Number(await store.events.headPosition());
+    if (n === 0) {
+      n = await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+      if (kept) {
+        const copy = new Database(path);
+        copy.pragma('wal_checkpoint(TRUNCATE)');
+        copy.close();
+        copyFileSync(path, kept);
+        writeFileSync(`${kept}.key`, masterKey);
+      }
+    }
     // raw driver: ordered read of the same rows and JSON.parse of data and metadata
     const raw = new Database(path, { readonly: true });
     let t = performance.now();
@@ -146,6 +165,7 @@ const sqlite = async (): Promise<Row> => {
       rebuildPerSec: n / r.seconds,
       peakRssMb: r.rssMb,
       peakHeapMb: r.heapMb,
+      cores: r.cores,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -195,6 +215,7 @@ const postgres = async (): Promise<Row | undefined> => {
       rebuildPerSec: n / r.seconds,
       peakRssMb: r.rssMb,
       peakHeapMb: r.heapMb,
+      cores: r.cores,
     };
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -214,14 +235,14 @@ const main = async () => {
   ].filter((r): r is Row => !!r);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
   console.log(
-    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB |',
+    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy |',
   );
   console.log(
-    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|',
+    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|-----------:|',
   );
   for (const r of rows)
     console.log(
-      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} |`,
+      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} |`,
     );
 };
 

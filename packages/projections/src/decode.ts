@@ -14,6 +14,21 @@ export class UndecodableEvent extends Error {
   }
 }
 
+/**
+ * One string per archive id: every read model keys its maps by the id, and a string met before has its hash
+ * computed and compares by identity. Bounded: forgotten all at once when it grows past the bound.
+ */
+const ids = new Map<string, string>();
+const archiveIdOf = (streamId: string): string => {
+  let id = ids.get(streamId);
+  if (id === undefined) {
+    id = streamId.slice(ARCHIVE_STREAM_PREFIX.length);
+    if (ids.size >= 100_000) ids.clear();
+    ids.set(streamId, id);
+  }
+  return id;
+};
+
 /** Recorded → projected, personal values left sealed; events of other streams (number reservations) are skipped. */
 export const toProjected = (r: RecordedEvent, validate = true): ProjectedEvent | undefined => {
   if (r.streamId.startsWith(READ_LOG_PREFIX)) {
@@ -22,7 +37,7 @@ export const toProjected = (r: RecordedEvent, validate = true): ProjectedEvent |
     return { kind: 'read', archiveId: d.right.archiveId, recorded: r, read: d.right };
   }
   if (!r.streamId.startsWith(ARCHIVE_STREAM_PREFIX)) return undefined;
-  const archiveId = r.streamId.slice(ARCHIVE_STREAM_PREFIX.length);
+  const archiveId = archiveIdOf(r.streamId);
   const d = decodeRecorded(r, 'sealed', archiveId, { validate });
   if (d._tag === 'Left') throw new UndecodableEvent(r.position, r.type, d.left.message);
   return { kind: 'archive', archiveId, recorded: r, event: d.right.event };

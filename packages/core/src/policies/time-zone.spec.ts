@@ -1,4 +1,12 @@
-import { addDays, addMonths, localDate, startOfLocalDay, zonedInstant } from './time-zone';
+import {
+  addDays,
+  addMonths,
+  localDate,
+  localTime,
+  sameLocalTimeDaysLater,
+  startOfLocalDay,
+  zonedInstant,
+} from './time-zone';
 
 describe('company time zone (DOMAIN.md §3, §4, §6: calendar days in Asia/Shanghai)', () => {
   it.each([
@@ -63,5 +71,40 @@ describe('company time zone (DOMAIN.md §3, §4, §6: calendar days in Asia/Shan
     ['2028-02-29', 12, '2029-02-28'],
   ])('time zone: addMonths(%s, %i) = %s, clamped to the month’s last day', (date, months, expected) => {
     expect(addMonths(date, months)).toBe(expected);
+  });
+
+  it('time zone (DOMAIN.md §3): n calendar days later at the same wall-clock time, across DST changes too', () => {
+    const zones = [
+      'Asia/Shanghai',
+      'America/New_York',
+      'Europe/London',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+    ];
+    // every 7 h 13 min 17.123 s for two years: every hour of the day, both sides of every transition
+    const step = 7 * 3_600_000 + 13 * 60_000 + 17_123;
+    for (const tz of zones)
+      for (let t = Date.parse('2025-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += step)
+        for (const days of [1, 2, 30]) {
+          const at = new Date(t).toISOString();
+          const expected = zonedInstant(
+            addDays(localDate(at, tz), days),
+            localTime(at, tz),
+            tz,
+          ).toISOString();
+          expect([tz, at, days, sameLocalTimeDaysLater(at, days, tz).toISOString()]).toEqual([
+            tz,
+            at,
+            days,
+            expected,
+          ]);
+        }
+  });
+
+  it('time zone: localTime reads the wall clock to the millisecond', () => {
+    expect(localTime('2026-03-02T15:59:59.999Z', 'Asia/Shanghai')).toBe('23:59:59.999');
+    expect(localTime('2026-07-15T22:05:09.007Z', 'America/New_York')).toBe('18:05:09.007');
+    expect(localTime('2026-07-15T00:00:00.000Z', 'Asia/Kathmandu')).toBe('05:45:00.000');
+    expect(() => localDate('not a date', 'Asia/Shanghai')).toThrow(RangeError);
   });
 });

@@ -20,48 +20,93 @@ const formatter = (timeZone: string) => {
 };
 
 const HOUR = 3_600_000;
-const offsets = new Map<string, number>();
+const DAY = 24 * HOUR;
+const SLOT = HOUR / 4;
+/** Per zone: the offset of each 15-minute slot asked about. */
+const offsets = new Map<string, Map<number, number>>();
+let offsetsKept = 0;
 
 /**
  * The zone's offset from UTC at an instant, in minutes. Zones change their offset only on whole quarter
  * hours, so the answer is remembered per zone and 15-minute slot: Intl is asked once per slot.
  */
 const offsetMinutes = (instantMs: number, timeZone: string): number => {
-  const slot = Math.floor(instantMs / (HOUR / 4));
-  const key = `${timeZone}|${slot}`;
-  const hit = offsets.get(key);
+  const slot = Math.floor(instantMs / SLOT);
+  let zone = offsets.get(timeZone);
+  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  const hit = zone.get(slot);
   if (hit !== undefined) return hit;
   const p = Object.fromEntries(
     formatter(timeZone)
-      .formatToParts(new Date(slot * (HOUR / 4)))
+      .formatToParts(new Date(slot * SLOT))
       .map((x) => [x.type, x.value]),
   );
   const asUtc = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
-  const offset = Math.round((asUtc - slot * (HOUR / 4)) / 60000);
-  if (offsets.size > 100_000) offsets.clear();
-  offsets.set(key, offset);
+  const offset = Math.round((asUtc - slot * SLOT) / 60000);
+  if (++offsetsKept > 100_000) {
+    offsets.clear();
+    offsetsKept = 1;
+    offsets.set(timeZone, (zone = new Map()));
+  }
+  zone.set(slot, offset);
   return offset;
 };
 
-/** The zone's wall clock at an instant, as a Date whose UTC fields read as the local time. */
-const wall = (instant: Date | string, timeZone: string): Date => {
-  const ms = new Date(instant).getTime();
-  return new Date(ms + offsetMinutes(ms, timeZone) * 60000);
+const millis = (instant: Date | string): number =>
+  typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+
+/** The zone's wall clock at an instant, in milliseconds whose UTC reading is the local time. */
+const wallMs = (instantMs: number, timeZone: string): number =>
+  instantMs + offsetMinutes(instantMs, timeZone) * 60000;
+
+/** The instant at which the zone's wall clock shows `wall` (milliseconds read as UTC). */
+const instantOfWall = (wall: number, timeZone: string): number => {
+  const first = wall - offsetMinutes(wall, timeZone) * 60000;
+  return wall - offsetMinutes(first, timeZone) * 60000;
 };
 
+/** YYYY-MM-DD of each day number asked about (a log's events fall on a few thousand days). */
+const dates = new Map<number, string>();
+const dateOfDay = (dayNumber: number): string => {
+  let d = dates.get(dayNumber);
+  if (d === undefined) {
+    d = new Date(dayNumber * DAY).toISOString().slice(0, 10);
+    if (dates.size >= 50_000) dates.clear();
+    dates.set(dayNumber, d);
+  }
+  return d;
+};
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
 /** The calendar date (YYYY-MM-DD) of an instant in the zone. */
-export const localDate = (instant: Date | string, timeZone: string): string =>
-  wall(instant, timeZone).toISOString().slice(0, 10);
+export const localDate = (instant: Date | string, timeZone: string): string => {
+  const ms = millis(instant);
+  if (Number.isNaN(ms)) throw new RangeError('Invalid time value');
+  return dateOfDay(Math.floor(wallMs(ms, timeZone) / DAY));
+};
 
 /** The wall-clock time (HH:MM:SS.mmm) of an instant in the zone. */
-export const localTime = (instant: Date | string, timeZone: string): string =>
-  wall(instant, timeZone).toISOString().slice(11, 23);
+export const localTime = (instant: Date | string, timeZone: string): string => {
+  const ms = millis(instant);
+  if (Number.isNaN(ms)) throw new RangeError('Invalid time value');
+  const wall = wallMs(ms, timeZone);
+  const t = wall - Math.floor(wall / DAY) * DAY;
+  return `${pad(Math.floor(t / HOUR), 2)}:${pad(Math.floor(t / 60000) % 60, 2)}:${pad(Math.floor(t / 1000) % 60, 2)}.${pad(t % 1000, 3)}`;
+};
 
 /** The instant at which the zone's wall clock shows `date` `time` (HH:MM or HH:MM:SS.mmm). */
-export const zonedInstant = (date: string, time: string, timeZone: string): Date => {
-  const guess = Date.parse(`${date}T${time.length === 5 ? time + ':00.000' : time}Z`);
-  const first = guess - offsetMinutes(guess, timeZone) * 60000;
-  return new Date(guess - offsetMinutes(first, timeZone) * 60000);
+export const zonedInstant = (date: string, time: string, timeZone: string): Date =>
+  new Date(instantOfWall(Date.parse(`${date}T${time.length === 5 ? time + ':00.000' : time}Z`), timeZone));
+
+/**
+ * The instant at which the zone's wall clock shows the same time as at `instant`, `days` calendar days later
+ * (the same as `zonedInstant(addDays(localDate(i), days), localTime(i))`, without the strings).
+ */
+export const sameLocalTimeDaysLater = (instant: Date | string, days: number, timeZone: string): Date => {
+  const ms = millis(instant);
+  if (Number.isNaN(ms)) throw new RangeError('Invalid time value');
+  return new Date(instantOfWall(wallMs(ms, timeZone) + days * DAY, timeZone));
 };
 
 /**

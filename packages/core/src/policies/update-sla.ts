@@ -1,5 +1,5 @@
 import type { PolicyConfig } from './config';
-import { addDays, localDate, localTime, zonedInstant } from './time-zone';
+import { sameLocalTimeDaysLater } from './time-zone';
 
 export type SlaState = 'on_time' | 'warned' | 'breached' | 'resolved_on_time' | 'resolved_late';
 
@@ -16,10 +16,7 @@ export interface SlaDeadlines {
  * n calendar days later is the deadline (so a DST shift, where a zone has one, does not move it).
  */
 export const slaDeadlines = (config: PolicyConfig, receivedAt: string): SlaDeadlines => {
-  const tz = config.timeZone;
-  const day = localDate(receivedAt, tz);
-  const time = localTime(receivedAt, tz);
-  const at = (days: number) => zonedInstant(addDays(day, days), time, tz).toISOString();
+  const at = (days: number) => sameLocalTimeDaysLater(receivedAt, days, config.timeZone).toISOString();
   return { warnAt: at(config.updateSla.warnAfterDays), breachAt: at(config.updateSla.breachAfterDays) };
 };
 

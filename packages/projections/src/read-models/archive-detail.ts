@@ -17,7 +17,7 @@ interface Folded {
  * for the next batch.
  */
 /** `cached`: characters of state JSON kept in memory between batches. */
-export const archiveDetail = (cached = 16_000_000): Projection => {
+export const archiveDetail = (cached = 64_000_000): Projection => {
   const caches = rowCachesByTable<Folded>(cached);
   return {
     name: 'archive-detail',

@@ -20,6 +20,14 @@ const withDue = (ctx: ProjectionContext, r: Row): Row => {
   };
 };
 
+const CHANGES_CONTACTS = new Set([
+  'ArchiveCreated',
+  'ArchiveDestroyed',
+  'CustodianChanged',
+  'ContactLogged',
+  'TierChanged',
+]);
+
 /** 4. Contact board 客户联络一览表 (000 §六.2): per archive and staff member, last and next phone / visit. */
 export const contactBoard = (): Projection =>
   keyedRows({
@@ -44,13 +52,7 @@ export const contactBoard = (): Projection =>
     },
     indexes: [{ table: 'contact_board', name: 'custodian', columns: ['custodian_id', 'phone_due'] }],
     creates: (e) => e.kind === 'archive' && e.event.type === 'ArchiveCreated',
-    touches: (e) =>
-      e.kind === 'archive' &&
-      ['ArchiveCreated', 'ArchiveDestroyed', 'CustodianChanged', 'ContactLogged', 'TierChanged'].includes(
-        e.event.type,
-      )
-        ? [[e.archiveId]]
-        : [],
+    touches: (e) => (e.kind === 'archive' && CHANGES_CONTACTS.has(e.event.type) ? [[e.archiveId]] : []),
     reduce(row, e, _key, ctx) {
       if (e.kind !== 'archive') return row;
       const { event } = e;

@@ -1,5 +1,5 @@
 import type { IndexSpec, Projection, ProjectedEvent, ProjectionContext } from '../projection';
-import { forEachEvent } from '../projection';
+import { EventFailure, forEachEvent } from '../projection';
 import { rowCachesByTable } from './row-cache';
 import type { Row } from './sql';
 import { deleteWhereIn, selectByKeys, upsertRows } from './sql';
@@ -52,11 +52,15 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
       /** Rows that may be in the table: a vanishing one is deleted. */
       const existed = new Set<string>();
       const missing: (readonly string[])[] = [];
-      let i = 0;
-      for (const keys of touched) {
-        const fresh = spec.creates?.(events[i++]!) ?? false;
+      /** The joined keys of each event's rows, in the order of `touched`. */
+      const joined: string[] = [];
+      for (let i = 0; i < events.length; i++) {
+        const keys = touched[i]!;
+        if (keys.length === 0) continue;
+        const fresh = spec.creates?.(events[i]!) ?? false;
         for (const key of keys) {
           const j = join(key);
+          joined.push(j);
           if (state.has(j)) continue;
           // a row cached as null is known gone: this read model deleted it
           const hit = cache.get(j);
@@ -80,19 +84,28 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
           existed.add(j);
         }
       const changed = new Set<string>();
-      i = 0;
-      forEachEvent(events, (e) => {
-        for (const key of touched[i]!) {
-          const j = join(key);
+      let n = 0;
+      for (let i = 0; i < events.length; i++) {
+        const keys = touched[i]!;
+        if (keys.length === 0) continue;
+        const e = events[i]!;
+        for (const key of keys) {
+          const j = joined[n++]!;
           const before = state.get(j) ?? null;
-          const after = spec.reduce(before, e, key, ctx);
+          let after: Row | null;
+          try {
+            after = spec.reduce(before, e, key, ctx);
+          } catch (err) {
+            throw err instanceof EventFailure
+              ? err
+              : new EventFailure(e.recorded.position, e.recorded.type, err);
+          }
           if (after !== before) {
             state.set(j, after);
             changed.add(j);
           }
         }
-        i++;
-      });
+      }
       const upserts: Row[] = [];
       const deletes: string[] = [];
       for (const j of changed) {

@@ -53,4 +53,32 @@ describe('the rows kept between batches (issue #4: memory flat in the number of 
     cache.set('f', 'f');
     expect([cache.get('huge'), cache.get('f')]).toEqual([undefined, 'f']);
   });
+
+  it('stays least-recently-used through many uses and evictions (its queue of uses is compacted)', () => {
+    const capacity = 50;
+    const cache = rowCache<number>(capacity);
+    // a reference LRU: a Map in order of last use
+    const model = new Map<string, number>();
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let step = 0; step < 60_000; step++) {
+      cache.nextBatch(1);
+      const k = `k${Math.floor(random() * 120)}`;
+      if (random() < 0.6) {
+        const v = model.get(k);
+        expect(cache.get(k)).toBe(v);
+        if (v !== undefined) {
+          model.delete(k);
+          model.set(k, v);
+        }
+      } else {
+        cache.set(k, step);
+        model.delete(k);
+        model.set(k, step);
+        while (model.size > capacity) model.delete(model.keys().next().value as string);
+      }
+      expect(cache.size).toBe(model.size);
+    }
+    for (const [k, v] of model) expect(cache.get(k)).toBe(v);
+  });
 });

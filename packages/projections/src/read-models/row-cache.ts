@@ -18,36 +18,94 @@ export interface RowCache<V> {
   readonly size: number;
 }
 
+interface Entry<V> {
+  readonly key: string;
+  value: V;
+  weight: number;
+  /** The batch that last set it. */
+  batch: number;
+  /** Its last place in the queue of uses. */
+  used: number;
+}
+
 export const rowCache = <V>(capacity: number): RowCache<V> => {
-  const rows = new Map<string, { value: V; weight: number; batch: number }>();
+  const rows = new Map<string, Entry<V>>();
+  /**
+   * Every use, oldest first: an entry is at its last use (`used`); earlier places of it are stale and
+   * skipped. Evicting from the front costs O(1) a row (a Map's iteration would start by stepping over every
+   * slot its deletions left, which made each eviction as slow as the cache is long).
+   */
+  let queue: Entry<V>[] = [];
+  let places: number[] = [];
+  let head = 0;
+  let uses = 0;
   let total = 0;
   let batch = 0;
   let keep = 1;
+  const use = (e: Entry<V>) => {
+    e.used = uses++;
+    queue.push(e);
+    places.push(e.used);
+  };
   const remove = (key: string) => {
     const e = rows.get(key);
     if (!e) return;
     rows.delete(key);
     total -= e.weight;
   };
+  const evict = () => {
+    while (total > capacity && head < queue.length) {
+      const e = queue[head]!;
+      if (rows.get(e.key) === e && e.used === places[head]) {
+        // the rows of the batches kept stay (for a while above the capacity)
+        if (e.batch > batch - keep) break;
+        rows.delete(e.key);
+        total -= e.weight;
+      }
+      head++;
+    }
+    // the queue holds a place per use: drop the places passed, and the stale ones when they are most
+    if (head > 4096 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      places = places.slice(head);
+      head = 0;
+    } else if (queue.length > 4 * rows.size + 4096) {
+      const q: Entry<V>[] = [];
+      const p: number[] = [];
+      for (let i = head; i < queue.length; i++) {
+        const e = queue[i]!;
+        if (rows.get(e.key) === e && e.used === places[i]) {
+          q.push(e);
+          p.push(e.used);
+        }
+      }
+      queue = q;
+      places = p;
+      head = 0;
+    }
+  };
   return {
     get(key) {
       const e = rows.get(key);
       if (e === undefined) return undefined;
-      rows.delete(key);
-      rows.set(key, e);
+      use(e);
       return e.value;
     },
     set(key, value, weight = 1) {
-      remove(key);
-      rows.set(key, { value, weight, batch });
-      total += weight;
-      // least recently used first; the rows of the batches kept stay (for a while above the capacity). Only
-      // when over: a map's iteration starts by stepping over the slots its deletions left
-      if (total > capacity)
-        for (const [k, e] of rows) {
-          if (total <= capacity || e.batch > batch - keep) break;
-          remove(k);
-        }
+      const e = rows.get(key);
+      if (e) {
+        total += weight - e.weight;
+        e.value = value;
+        e.weight = weight;
+        e.batch = batch;
+        use(e);
+      } else {
+        const fresh: Entry<V> = { key, value, weight, batch, used: 0 };
+        rows.set(key, fresh);
+        total += weight;
+        use(fresh);
+      }
+      if (total > capacity || queue.length > 4 * rows.size + 4096) evict();
     },
     nextBatch(n) {
       batch++;
@@ -56,6 +114,9 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
     delete: remove,
     clear: () => {
       rows.clear();
+      queue = [];
+      places = [];
+      head = 0;
       total = 0;
     },
     get size() {
