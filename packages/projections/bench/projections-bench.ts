@@ -116,9 +116,8 @@ const sqlite = async (): Promise<Row> => {
     if (kept && existsSync(kept)) copyFileSync(kept, path);
     const masterKey = kept && existsSync(`${kept}.key`) ? readFileSync(`${kept}.key`) : randomBytes(32);
     const store = openSqliteStore({ path, masterKey, synchronous: 'NORMAL' });
-    let n = Number(await store.events.headPosition());
-    if (n === 0) {
-      n = await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+    if ((await store.events.headPosition()) === 0n) {
+      await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
       if (kept) {
         const copy = new Database(path);
         copy.pragma('wal_checkpoint(TRUNCATE)');
@@ -140,6 +139,7 @@ const sqlite = async (): Promise<Row> => {
       count++;
     }
     const rawSeconds = (performance.now() - t) / 1000;
+    const n = count;
     raw.close();
     t = performance.now();
     // as the main job has them: in the store's file, through a second connection (WAL, synchronous NORMAL)
@@ -182,12 +182,30 @@ const postgres = async (): Promise<Row | undefined> => {
     return undefined;
   }
   const name = `dossier_bench_proj_${Date.now()}`;
-  await admin.query(`create database ${name}`);
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
+  // BENCH_REUSE=dir: the generated history is kept in a database of its own, copied (as a template) next time
+  const kept = process.env.BENCH_REUSE && `dossier_bench_history_${EVENTS}_${ARCHIVES}`;
+  const keyFile = kept && join(process.env.BENCH_REUSE!, `${kept}.key`);
+  const reuse =
+    kept &&
+    existsSync(keyFile!) &&
+    (await admin.query('select 1 from pg_database where datname = $1', [kept])).rowCount === 1;
+  const masterKey = reuse ? readFileSync(keyFile!) : randomBytes(32);
+  if (kept && !reuse) {
+    await admin.query(`drop database if exists ${kept}`);
+    await admin.query(`create database ${kept}`);
+    const source = new URL(PG_URL);
+    source.pathname = `/${kept}`;
+    const first = await openPostgresStore({ url: source.toString(), masterKey, poolSize: 16 });
+    await generateHistory(first.events, first.keys, ARCHIVES, ROUNDS);
+    await first.close();
+    writeFileSync(keyFile!, masterKey);
+  }
+  await admin.query(kept ? `create database ${name} template ${kept}` : `create database ${name}`);
   try {
-    const store = await openPostgresStore({ url: url.toString(), masterKey: randomBytes(32), poolSize: 16 });
-    const n = await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+    const store = await openPostgresStore({ url: url.toString(), masterKey, poolSize: 16 });
+    if (!kept) await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
     const pool = new Pool({ connectionString: url.toString(), max: 4 });
     pool.on('error', () => undefined);
     let t = performance.now();
@@ -203,6 +221,8 @@ const postgres = async (): Promise<Row | undefined> => {
       after = BigInt(rows.at(-1)!.position);
     }
     const rawSeconds = (performance.now() - t) / 1000;
+    // positions are not dense on PostgreSQL: the events are those the raw read counted
+    const n = count;
     t = performance.now();
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     const r = await rebuild(store.events, db, 'postgres');

@@ -3,10 +3,13 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from '@dossier/core';
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
+import type { ReadModelWriter } from '@dossier/core';
 import type { Projection } from './projection';
+import { DEFERRED } from './projection';
 import { archiveDetail, archiveList } from './read-models';
 import { projectionRunner } from './runner';
 import { postgresKysely, sqliteKysely } from './testing-db';
+import { kyselyReadModelWriter } from './writing/kysely-writer';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -173,6 +176,74 @@ describe.each([
         const state = JSON.parse(row!.state);
         // applied again on top of a cached state, the second would appear twice
         expect(state.transactions.map((t: { minor: number }) => t.minor)).toEqual([100, 200, 300]);
+      }),
+    60_000,
+  );
+
+  it.each([
+    ['held back while catching up, written once caught up', 10_000],
+    ['written every batch when deferForMs is 0', 0],
+  ] as const)(
+    'a read model catching up may defer its writes (%s); its checkpoint moves only with its rows',
+    (_title, deferForMs) =>
+      withDb(async (db) => {
+        const { store } = await history(30, 5);
+        const head = await store.headPosition();
+        const inner = kyselyReadModelWriter(db, dialect);
+        /** Per commit: whether it wrote detail rows, and whether it moved the detail's checkpoint. */
+        const commits: { rows: boolean; checkpoint: boolean }[] = [];
+        const writer: ReadModelWriter = {
+          commit(statements) {
+            commits.push({
+              rows: statements.some((s) => /insert into "rm_archive_detail_v1"/i.test(s.sql)),
+              checkpoint: statements.some(
+                (s) =>
+                  /update "projection_checkpoints"/i.test(s.sql) && s.parameters.includes('archive-detail'),
+              ),
+            });
+            return inner.commit(statements);
+          },
+          close: () => inner.close(),
+        };
+        const detail = archiveDetail();
+        const answers: { mayDefer: boolean; answer: unknown }[] = [];
+        const watched: Projection = {
+          ...detail,
+          async applyBatch(ctx, events) {
+            const answer = await detail.applyBatch(ctx, events);
+            answers.push({ mayDefer: ctx.mayDefer ?? false, answer });
+            return answer;
+          },
+        };
+        const runner = projectionRunner({
+          store,
+          db,
+          dialect,
+          projections: [watched],
+          batchSize: 4,
+          catchUpBatchSize: 4,
+          pollMs: 10,
+          deferForMs,
+          writer,
+        });
+        await runner.start();
+        expect(await runner.waitFor(head, 10_000)).toBe(true);
+        await runner.stop();
+        // only when allowed, and never writing rows without moving the checkpoint with them
+        expect(answers.filter((a) => a.answer === DEFERRED && !a.mayDefer)).toEqual([]);
+        expect(commits.filter((c) => c.rows !== c.checkpoint)).toEqual([]);
+        const deferred = answers.filter((a) => a.answer === DEFERRED).length;
+        const written = commits.filter((c) => c.rows).length;
+        if (deferForMs > 0) expect([deferred > 5, written]).toEqual([true, 1]);
+        // a page of 4 events each
+        else expect([deferred, written]).toEqual([0, Math.ceil(Number(head) / 4)]);
+        const [row] = await db
+          .selectFrom(runner.table('archive-detail', 'archive_detail'))
+          .selectAll()
+          .execute();
+        const state = JSON.parse(row!.state);
+        expect([BigInt(row!.position), BigInt(row!.revision)]).toEqual([head, 35n]);
+        expect(state.transactions.map((t: { minor: number }) => t.minor)).toEqual([100, 200, 300, 400, 500]);
       }),
     60_000,
   );

@@ -33,7 +33,16 @@ export interface ProjectionContext {
   readonly committed?: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** How many earlier batches may still be committing while this one is applied (default 0). */
   readonly batchesUnderWay?: number;
+  /**
+   * The runner is catching up (more events wait behind this batch): the read model may keep the batch's
+   * changes in memory and write them with a later batch, answering `DEFERRED` — its checkpoint then stays
+   * where its committed rows are. When this is false, it must write everything it holds.
+   */
+  readonly mayDefer?: boolean;
 }
+
+/** `applyBatch`'s answer when it kept the batch's changes in memory and wrote nothing (see `mayDefer`). */
+export const DEFERRED = 'deferred';
 
 /**
  * A read model, expressed as typed SQL through kysely so the same definition runs on SQLite and PostgreSQL.
@@ -50,11 +59,14 @@ export interface Projection {
    * writes its rows faster into tables that have only their primary keys.
    */
   readonly indexes?: readonly IndexSpec[];
-  /** Apply a batch inside the runner's transaction; a failing event throws `EventFailure`. */
-  applyBatch(ctx: ProjectionContext, events: readonly ProjectedEvent[]): Promise<void>;
   /**
-   * Forget whatever was kept in memory from earlier batches: the runner calls it when a batch did not commit
-   * (rolled back, or another runner moved the checkpoint), and before it starts.
+   * Apply a batch inside the runner's transaction; a failing event throws `EventFailure`. A read model that
+   * kept the batch in memory instead (only when `ctx.mayDefer`) answers `DEFERRED` and writes nothing.
+   */
+  applyBatch(ctx: ProjectionContext, events: readonly ProjectedEvent[]): Promise<void | typeof DEFERRED>;
+  /**
+   * Forget whatever was kept in memory from earlier batches (deferred changes included): the runner calls it
+   * when a batch did not commit (rolled back, or another runner moved the checkpoint), and before it starts.
    */
   reset?(): void;
 }

@@ -4,7 +4,7 @@ import type { EventStore, PolicyConfig, ReadModelWriter, RecordedEvent, SqlState
 import { WriteExpectationFailed, defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
 import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
-import { EventFailure, physicalTable } from './projection';
+import { DEFERRED, EventFailure, physicalTable } from './projection';
 import { kyselyReadModelWriter } from './writing/kysely-writer';
 import type { RecordingDb } from './writing/recording-db';
 import { recordingDb } from './writing/recording-db';
@@ -44,6 +44,10 @@ interface Instance {
   checkpoint: bigint;
   /** Where the rows handed over to its writer will stand once committed (≥ checkpoint). */
   folded: bigint;
+  /** The last event it was given (≥ folded: beyond it, what it deferred, kept in memory). */
+  applied: bigint;
+  /** When it last handed rows over (or started): a read model catching up defers for so long at most. */
+  handedAt: number;
   active: boolean;
   state: ProjectionState;
   error?: string;
@@ -63,7 +67,7 @@ interface Lane {
 }
 
 /** Pages whose commits may be under way while the next one is folded. */
-const PAGES_IN_FLIGHT = 2;
+const PAGES_IN_FLIGHT = 6;
 
 export interface RunnerOptions {
   readonly store: EventStore;
@@ -92,6 +96,11 @@ export interface RunnerOptions {
    * adapter's `sqliteReadModelWriter` commits on a thread of its own while the next batch is folded here.
    */
   readonly writer?: ReadModelWriter;
+  /**
+   * While catching up, a read model may keep its changes in memory across batches (see `mayDefer`) for this
+   * long at most before it commits them (default 10 s): the rows and checkpoints move on at least that often.
+   */
+  readonly deferForMs?: number;
 }
 
 const CHECKPOINTS = 'projection_checkpoints';
@@ -113,6 +122,7 @@ export const projectionRunner = (options: RunnerOptions) => {
   const onFailure =
     options.onFailure ?? ((e: unknown) => console.error('[dossier] projection runner, retrying:', e));
   const pollMs = options.pollMs ?? 200;
+  const deferForMs = options.deferForMs ?? 10_000;
   const instances: Instance[] = [];
   const wakers = new Set<() => void>();
   const progress = new Set<() => void>();
@@ -188,6 +198,8 @@ export const projectionRunner = (options: RunnerOptions) => {
         projection: p,
         checkpoint,
         folded: checkpoint,
+        applied: checkpoint,
+        handedAt: performance.now(),
         active: active.get(p.name) === p.version,
         state: failed ? 'failed' : 'catching_up',
         ...(failed && cp.error ? { error: cp.error as string } : {}),
@@ -267,20 +279,29 @@ export const projectionRunner = (options: RunnerOptions) => {
   /**
    * Fold one page into the lane's read models and hand their writes over with the guarded checkpoint moves:
    * on SQLite (one writer) one commit for all, on PostgreSQL one per read model. The commit runs while the
-   * next page is folded; a read model that reads waits for it first (see `recordingDb`).
+   * next page is folded; a read model that reads waits for it first (see `recordingDb`). `behind`: more
+   * events wait after this page, so a read model may defer its writes to a later one.
    */
-  const applyPage = async (lane: Lane, page: readonly ProjectedEvent[], last: bigint) => {
+  const applyPage = async (lane: Lane, page: readonly ProjectedEvent[], last: bigint, behind: boolean) => {
     const units: { group: Instance[]; statements: SqlStatement[] }[] = [];
     const together: { group: Instance[]; statements: SqlStatement[] } = { group: [], statements: [] };
     for (const i of lane.members) {
-      if (i.state === 'failed' || i.state === 'stopped' || last <= i.folded) continue;
+      if (i.state === 'failed' || i.state === 'stopped') continue;
+      // given every event up to `last` already, and holding nothing back
+      if (last < i.applied || (last === i.applied && i.folded === last)) continue;
       const mine =
-        page.length === 0 || page[0]!.recorded.position > i.folded
+        page.length === 0 || page[0]!.recorded.position > i.applied
           ? page
-          : page.filter((e) => e.recorded.position > i.folded);
+          : page.filter((e) => e.recorded.position > i.applied);
+      let answer: void | typeof DEFERRED;
       try {
-        await i.projection.applyBatch(
-          { ...ctxFor(lane.recorder.db, i.projection), committed: db, batchesUnderWay: PAGES_IN_FLIGHT },
+        answer = await i.projection.applyBatch(
+          {
+            ...ctxFor(lane.recorder.db, i.projection),
+            committed: db,
+            batchesUnderWay: PAGES_IN_FLIGHT,
+            mayDefer: behind && running && performance.now() - i.handedAt < deferForMs,
+          },
           mine,
         );
       } catch (err) {
@@ -291,8 +312,16 @@ export const projectionRunner = (options: RunnerOptions) => {
         await stopAt(lane, i, new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure));
         continue;
       }
+      if (answer === DEFERRED) {
+        // its rows stay where they are, and so does its checkpoint; what it kept is given again after a failure
+        if (lane.recorder.take().length > 0)
+          throw new Error(`read model ${i.projection.name} deferred a batch but wrote rows`);
+        i.applied = last;
+        continue;
+      }
       const statements = [...lane.recorder.take(), guard(i, last)];
-      i.folded = last;
+      i.folded = i.applied = last;
+      i.handedAt = performance.now();
       if (options.writer || dialect !== 'postgres') {
         together.group.push(i);
         together.statements.push(...statements);
@@ -343,7 +372,7 @@ export const projectionRunner = (options: RunnerOptions) => {
       const row = rows.find(
         (r) => r.name === i.projection.name && Number(r.version) === i.projection.version,
       );
-      if (row) i.checkpoint = i.folded = BigInt(row.position);
+      if (row) i.checkpoint = i.folded = i.applied = BigInt(row.position);
     }
   };
 
@@ -363,7 +392,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         l.recorder.take();
         for (const i of l.members) {
           i.projection.reset?.();
-          i.folded = i.checkpoint;
+          i.folded = i.applied = i.checkpoint;
         }
         // a guard that failed: another runner moved a checkpoint first (or an earlier commit of this lane
         // failed, and was reported then); the lane resumes from where the database stands
@@ -384,7 +413,7 @@ export const projectionRunner = (options: RunnerOptions) => {
     while (running) {
       const live = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
       if (live.length === 0) return drain(l);
-      const from = live.reduce((m, i) => (i.folded < m ? i.folded : m), live[0]!.folded);
+      const from = live.reduce((m, i) => (i.applied < m ? i.applied : m), live[0]!.applied);
       // read ahead: the next page is fetched while this one is applied
       const limit = prefetched && prefetched.after === from ? prefetched.limit : size;
       const raw =
@@ -418,7 +447,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         if (l.failure !== undefined) throw l.failure;
         // positions need not be dense (EventStoreDB's are byte offsets): stop at the last event decoded
         const last = poison ? lastGood : raw.at(-1)!.position;
-        if (last > from) await applyPage(l, projected, last);
+        if (last > from) await applyPage(l, projected, last, raw.length === limit && !poison);
         if (poison) {
           await drain(l);
           for (const i of live.filter((x) => x.state !== 'failed')) {
@@ -433,6 +462,16 @@ export const projectionRunner = (options: RunnerOptions) => {
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (raw.length < limit) {
+        // caught up: what read models held back while catching up is written now (an empty page; no event
+        // lies beyond any of them, as the read from the lowest found none)
+        const held = live.filter((i) => i.state !== 'failed' && i.applied > i.folded);
+        if (raw.length === 0 && held.length > 0)
+          await applyPage(
+            l,
+            [],
+            held.reduce((m, i) => (i.applied > m ? i.applied : m), held[0]!.applied),
+            false,
+          );
         await drain(l);
         head = await store.headPosition();
         for (const i of live)

@@ -14,7 +14,7 @@ export interface SqliteReadModelWriterOptions {
 
 /**
  * The thread's code (plain JavaScript: it runs as given, not through the TypeScript build). One connection,
- * one transaction per commit, each distinct SQL text prepared once; commits are applied in the order they
+ * one transaction per commit, each distinct SQL text sent and prepared once; commits are applied in the order they
  * arrive, each answered with its id.
  */
 const THREAD = `
@@ -24,25 +24,19 @@ const db = new Database(workerData.path, { timeout: workerData.busyTimeoutMs });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('cache_size = -' + workerData.cacheKiB);
+// statements by the number the main thread gave their SQL text (each text crosses once)
 const prepared = new Map();
-const prepare = (sql) => {
-  let s = prepared.get(sql);
-  if (s) { prepared.delete(sql); prepared.set(sql, s); return s; }
-  s = db.prepare(sql);
-  prepared.set(sql, s);
-  if (prepared.size > 256) prepared.delete(prepared.keys().next().value);
-  return s;
-};
 const bindable = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 class Expectation extends Error {}
 const apply = db.transaction((statements) => {
   for (const s of statements) {
-    const stmt = prepare(s.sql);
+    const p = prepared.get(s.sql);
+    const stmt = p.stmt || (p.stmt = db.prepare(p.text));
     const params = s.parameters.map(bindable);
     const changes = stmt.reader ? (stmt.all(params), 0) : stmt.run(params).changes;
     if (s.expectChanges !== undefined && changes !== s.expectChanges) {
       const e = new Expectation('expectation');
-      e.detail = { sql: s.sql, expected: s.expectChanges, actual: changes };
+      e.detail = { sql: p.text, expected: s.expectChanges, actual: changes };
       throw e;
     }
   }
@@ -50,6 +44,8 @@ const apply = db.transaction((statements) => {
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.close(); return; }
   try {
+    for (const [n, text] of m.texts) prepared.set(n, { text, stmt: undefined });
+    for (const n of m.forget) prepared.delete(n);
     apply.immediate(m.statements);
     parentPort.postMessage({ id: m.id, ok: true });
   } catch (e) {
@@ -88,6 +84,9 @@ export const sqliteReadModelWriter = (options: SqliteReadModelWriterOptions): Re
     },
   });
   const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  /** SQL texts the thread knows, by number, least recently used first (at most 256 kept). */
+  const texts = new Map<string, number>();
+  let nextText = 0;
   let next = 0;
   let dead: Error | undefined;
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
@@ -114,9 +113,26 @@ export const sqliteReadModelWriter = (options: SqliteReadModelWriterOptions): Re
     commit(statements: readonly SqlStatement[]) {
       if (dead) return Promise.reject(dead);
       const id = next++;
+      const fresh: [number, string][] = [];
+      const forget: number[] = [];
+      const numbered = statements.map((s) => {
+        let n = texts.get(s.sql);
+        if (n === undefined) {
+          n = nextText++;
+          fresh.push([n, s.sql]);
+        } else texts.delete(s.sql);
+        texts.set(s.sql, n);
+        return { sql: n, parameters: s.parameters, expectChanges: s.expectChanges };
+      });
+      // forget the least recently used texts beyond 256, but none this commit uses
+      while (texts.size > 256 + numbered.length) {
+        const [oldest, n] = texts.entries().next().value as [string, number];
+        texts.delete(oldest);
+        forget.push(n);
+      }
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, statements });
+        worker.postMessage({ id, texts: fresh, forget, statements: numbered });
       });
     },
     async close() {

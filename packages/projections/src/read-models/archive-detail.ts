@@ -1,7 +1,7 @@
 import type { ArchiveState } from '@dossier/core';
 import { evolve, initialState } from '@dossier/core';
 import type { Projection } from '../projection';
-import { forEachEvent } from '../projection';
+import { DEFERRED, forEachEvent } from '../projection';
 import { rowCachesByTable } from './row-cache';
 import { json, pos, selectWhereIn, upsertRows } from './sql';
 
@@ -9,21 +9,39 @@ interface Folded {
   readonly state: ArchiveState;
   readonly revision: bigint;
   readonly position: bigint;
+  /** Characters of its JSON when last written (0: never). */
+  readonly size: number;
 }
+
+/** A state's characters of JSON as last written (a state held back grows a little beyond it; one never written counts 1,000). */
+const weight = (s: Folded): number => (s.size > 0 ? s.size : 1000);
 
 /**
  * 2. Archive detail: the current state, with personal values still sealed (opened only on an allowed read).
  * A batch folds each archive's state in memory and writes it once; the states written stay cached (bounded)
- * for the next batch.
+ * for the next batch. While the runner catches up, states changed are held back and written together later
+ * (see `mayDefer`), so an archive met in many batches is written a few times, not once a batch.
+ * `cached`: characters of state JSON kept in memory between batches; as many may be held back.
  */
-/** `cached`: characters of state JSON kept in memory between batches. */
-export const archiveDetail = (cached = 64_000_000): Projection => {
+export const archiveDetail = (cached = 16_000_000, held = 64_000_000): Projection => {
   const caches = rowCachesByTable<Folded>(cached);
+  /** Per physical table: states changed by batches that deferred their writes, with their last known size. */
+  const pendings = new Map<string, Map<string, Folded>>();
+  let heldSize = 0;
+  const pendingOf = (table: string) => {
+    let p = pendings.get(table);
+    if (!p) pendings.set(table, (p = new Map()));
+    return p;
+  };
   return {
     name: 'archive-detail',
     version: 1,
     tables: ['archive_detail'],
-    reset: () => caches.clear(),
+    reset: () => {
+      caches.clear();
+      pendings.clear();
+      heldSize = 0;
+    },
     async createTables(ctx) {
       await ctx.db.schema
         .createTable(ctx.table('archive_detail'))
@@ -37,21 +55,22 @@ export const archiveDetail = (cached = 64_000_000): Projection => {
     },
     async applyBatch(ctx, events) {
       const states = new Map<string, Folded>();
-      const cache = caches.of(ctx.table('archive_detail'));
+      const table = ctx.table('archive_detail');
+      const cache = caches.of(table);
       cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
+      const pending = pendingOf(table);
       const missing: string[] = [];
-      const seen = new Set<string>();
       for (const e of events) {
-        if (e.kind !== 'archive' || seen.has(e.archiveId)) continue;
-        seen.add(e.archiveId);
-        const hit = cache.get(e.archiveId);
+        if (e.kind !== 'archive' || states.has(e.archiveId)) continue;
+        const hit = pending.get(e.archiveId) ?? cache.get(e.archiveId);
         if (hit) states.set(e.archiveId, hit);
         // an archive whose history starts here has no row to read
         else if (e.event.type !== 'ArchiveCreated') missing.push(e.archiveId);
       }
       const found =
         missing.length > 0
-          ? // not cached, so not written by the batches still committing: read as committed, without waiting
+          ? // neither held nor cached, so not written by the batches still committing: read as committed,
+            // without waiting
             await selectWhereIn(
               { ...ctx, db: ctx.committed ?? ctx.db },
               'archive_detail',
@@ -64,24 +83,30 @@ export const archiveDetail = (cached = 64_000_000): Projection => {
           state: JSON.parse(row.state as string) as ArchiveState,
           revision: BigInt(row.revision as string),
           position: BigInt(row.position as string),
+          size: (row.state as string).length,
         });
-      const dirty = new Set<string>();
       forEachEvent(events, (e) => {
         if (e.kind !== 'archive') return;
-        const s = states.get(e.archiveId) ?? { state: initialState, revision: -1n, position: 0n };
+        const s = states.get(e.archiveId) ?? { state: initialState, revision: -1n, position: 0n, size: 0 };
         states.set(e.archiveId, {
           state: evolve(s.state, e.event),
           revision: e.recorded.revision,
           position: e.recorded.position,
+          size: s.size,
         });
-        dirty.add(e.archiveId);
       });
-      const rows = [...dirty].flatMap((archiveId) => {
-        const s = states.get(archiveId)!;
+      for (const [archiveId, s] of states) {
+        const before = pending.get(archiveId);
+        heldSize += weight(s) - (before ? weight(before) : 0);
+        pending.set(archiveId, s);
+      }
+      if (pending.size === 0) return;
+      if (ctx.mayDefer && heldSize <= held) return DEFERRED;
+      const rows = [...pending].flatMap(([archiveId, s]) => {
         if (s.state.status === 'none') return [];
         const state = json(s.state);
         // weighed by its size: an archive's state grows with its history
-        cache.set(archiveId, s, state.length);
+        cache.set(archiveId, { ...s, size: state.length }, state.length);
         return [
           {
             archive_id: archiveId,
@@ -92,6 +117,8 @@ export const archiveDetail = (cached = 64_000_000): Projection => {
           },
         ];
       });
+      pending.clear();
+      heldSize = 0;
       await upsertRows(ctx, 'archive_detail', ['archive_id'], rows);
     },
   };

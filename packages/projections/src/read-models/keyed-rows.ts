@@ -1,5 +1,5 @@
 import type { IndexSpec, Projection, ProjectedEvent, ProjectionContext } from '../projection';
-import { EventFailure, forEachEvent } from '../projection';
+import { DEFERRED, EventFailure, forEachEvent } from '../projection';
 import { rowCachesByTable } from './row-cache';
 import type { Row } from './sql';
 import { deleteWhereIn, selectByKeys, upsertRows } from './sql';
@@ -32,25 +32,41 @@ export interface KeyedRowsSpec {
 const join = (values: readonly unknown[]): string =>
   values.length === 1 ? String(values[0]) : values.map(String).join('\u0000');
 
-/** Rows kept between batches, per read model (see `RowCache`). */
+/** Rows kept between batches, per read model (see `RowCache`); as many changed rows may be held back. */
 export const KEYED_ROWS_CACHED = 20_000;
+
+/** A row as a batch sees it: what it is now, and whether it may be in the table (a vanishing one is deleted). */
+interface Held {
+  row: Row | null;
+  readonly existed: boolean;
+}
 
 export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Projection => {
   const caches = rowCachesByTable<Row | null>(cached);
+  /** Per physical table: rows changed by batches that deferred their writes (see `mayDefer`), not yet written. */
+  const held = new Map<string, Map<string, Held>>();
+  const heldOf = (table: string) => {
+    let h = held.get(table);
+    if (!h) held.set(table, (h = new Map()));
+    return h;
+  };
   return {
     name: spec.name,
     version: spec.version,
     tables: [spec.table],
     createTables: (ctx) => spec.createTables(ctx),
     ...(spec.indexes ? { indexes: spec.indexes } : {}),
-    reset: () => caches.clear(),
+    reset: () => {
+      caches.clear();
+      held.clear();
+    },
     async applyBatch(ctx, events) {
       const touched = forEachEvent(events, (e) => spec.touches(e));
-      const cache = caches.of(ctx.table(spec.table));
+      const table = ctx.table(spec.table);
+      const cache = caches.of(table);
       cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
-      const state = new Map<string, Row | null>();
-      /** Rows that may be in the table: a vanishing one is deleted. */
-      const existed = new Set<string>();
+      const pending = heldOf(table);
+      const state = new Map<string, Held>();
       const missing: (readonly string[])[] = [];
       /** The joined keys of each event's rows, in the order of `touched`. */
       const joined: string[] = [];
@@ -62,28 +78,31 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
           const j = join(key);
           joined.push(j);
           if (state.has(j)) continue;
+          const kept = pending.get(j);
+          if (kept) {
+            state.set(j, kept);
+            continue;
+          }
           // a row cached as null is known gone: this read model deleted it
           const hit = cache.get(j);
-          state.set(j, hit ?? null);
-          if (hit || (hit === undefined && fresh)) existed.add(j);
-          else if (hit === undefined) missing.push(key);
+          if (hit !== undefined) state.set(j, { row: hit, existed: hit !== null });
+          else if (fresh) state.set(j, { row: null, existed: true });
+          else {
+            state.set(j, { row: null, existed: false });
+            missing.push(key);
+          }
         }
       }
-      if (state.size === 0) return;
-      // rows not cached were not written by the batches still committing (the cache keeps theirs): they are
-      // read as committed, without waiting for those commits
+      // rows neither held nor cached were not written by the batches still committing (the cache keeps theirs):
+      // they are read as committed, without waiting for those commits
       if (missing.length > 0)
         for (const row of await selectByKeys(
           { ...ctx, db: ctx.committed ?? ctx.db },
           spec.table,
           spec.key,
           missing,
-        )) {
-          const j = join(spec.key.map((k) => row[k]));
-          state.set(j, row);
-          existed.add(j);
-        }
-      const changed = new Set<string>();
+        ))
+          state.set(join(spec.key.map((k) => row[k])), { row, existed: true });
       let n = 0;
       for (let i = 0; i < events.length; i++) {
         const keys = touched[i]!;
@@ -91,33 +110,31 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
         const e = events[i]!;
         for (const key of keys) {
           const j = joined[n++]!;
-          const before = state.get(j) ?? null;
+          const h = state.get(j)!;
           let after: Row | null;
           try {
-            after = spec.reduce(before, e, key, ctx);
+            after = spec.reduce(h.row, e, key, ctx);
           } catch (err) {
             throw err instanceof EventFailure
               ? err
               : new EventFailure(e.recorded.position, e.recorded.type, err);
           }
-          if (after !== before) {
-            state.set(j, after);
-            changed.add(j);
+          if (after !== h.row) {
+            h.row = after;
+            pending.set(j, h);
           }
         }
       }
+      if (pending.size === 0) return;
+      if (ctx.mayDefer && pending.size <= cached) return DEFERRED;
       const upserts: Row[] = [];
       const deletes: string[] = [];
-      for (const j of changed) {
-        const row = state.get(j) ?? null;
-        if (row) {
-          upserts.push(row);
-          cache.set(j, row);
-        } else {
-          cache.set(j, null);
-          if (existed.has(j)) deletes.push(j.split('\u0000')[0]!);
-        }
+      for (const [j, h] of pending) {
+        cache.set(j, h.row);
+        if (h.row) upserts.push(h.row);
+        else if (h.existed) deletes.push(j.split('\u0000')[0]!);
       }
+      pending.clear();
       if (deletes.length > 0) {
         if (spec.key.length !== 1) throw new Error(`${spec.name}: deleting rows needs a single-column key`);
         await deleteWhereIn(ctx, spec.table, spec.key[0]!, deletes);
