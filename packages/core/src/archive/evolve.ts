@@ -1,7 +1,7 @@
 import type { ArchiveEvent } from '../events/archive-events';
 import type { Profile } from '../events/profile';
 import { REDACTED } from '../privacy/encryption';
-import type { ArchiveData, ArchiveState } from './state';
+import type { ArchiveState } from './state';
 import { initialState } from './state';
 import { findingKey } from './findings';
 
@@ -21,8 +21,10 @@ const redactProfile = (p: Profile): Profile => ({
   people: REDACTED,
 });
 
-const onOpen = (s: ArchiveState, f: (d: ArchiveData) => ArchiveData): ArchiveState =>
-  s.status === 'open' ? { ...f(s), status: 'open' } : s;
+type Open = Extract<ArchiveState, { status: 'open' }>;
+
+/** Apply `f` to an open archive (it copies what it changes: the state it returns keeps `status: 'open'`). */
+const onOpen = (s: ArchiveState, f: (d: Open) => Open): ArchiveState => (s.status === 'open' ? f(s) : s);
 
 /** Fold one event into the state. Total: an event that does not apply leaves the state as it was. */
 export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState => {
