@@ -81,4 +81,12 @@ describe('the rows kept between batches (issue #4: memory flat in the number of 
     }
     for (const [k, v] of model) expect(cache.get(k)).toBe(v);
   });
+
+  it('many uses of the same rows do not grow it: the queue of uses stays in proportion to the rows', () => {
+    const cache = rowCache<number>(100);
+    for (let i = 0; i < 10; i++) cache.set(`k${i}`, i);
+    for (let n = 0; n < 200_000; n++) expect(cache.get(`k${n % 10}`)).toBe(n % 10);
+    expect(cache.size).toBe(10);
+    expect(cache.queued).toBeLessThanOrEqual(4 * 10 + 4096 + 1);
+  });
 });

@@ -16,6 +16,8 @@ export interface RowCache<V> {
   delete(key: string): void;
   clear(): void;
   readonly size: number;
+  /** Places in its queue of uses (at most a few per row: stale ones are dropped as it goes). */
+  readonly queued: number;
 }
 
 interface Entry<V> {
@@ -89,6 +91,8 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
       const e = rows.get(key);
       if (e === undefined) return undefined;
       use(e);
+      // uses alone grow the queue too
+      if (queue.length > 4 * rows.size + 4096) evict();
       return e.value;
     },
     set(key, value, weight = 1) {
@@ -121,6 +125,9 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
     },
     get size() {
       return rows.size;
+    },
+    get queued() {
+      return queue.length - head;
     },
   };
 };
