@@ -21,16 +21,15 @@ const weight = (s: Folded): number => (s.size > 0 ? s.size : 1000);
  * A batch folds each archive's state in memory and writes it once; the states written stay cached (bounded)
  * for the next batch. While the runner catches up, states changed are held back and written together later
  * (see `mayDefer`), so an archive met in many batches is written a few times, not once a batch.
- * `cached`: characters of state JSON kept in memory between batches; as many may be held back.
+ * `cached`: characters of state JSON kept in memory between batches; `held`: characters of state held back.
  */
 export const archiveDetail = (cached = 16_000_000, held = 64_000_000): Projection => {
   const caches = rowCachesByTable<Folded>(cached);
-  /** Per physical table: states changed by batches that deferred their writes, with their last known size. */
-  const pendings = new Map<string, Map<string, Folded>>();
-  let heldSize = 0;
+  /** Per physical table: states changed by batches that deferred their writes, and their weight in all. */
+  const pendings = new Map<string, { states: Map<string, Folded>; weight: number }>();
   const pendingOf = (table: string) => {
     let p = pendings.get(table);
-    if (!p) pendings.set(table, (p = new Map()));
+    if (!p) pendings.set(table, (p = { states: new Map(), weight: 0 }));
     return p;
   };
   return {
@@ -40,7 +39,6 @@ export const archiveDetail = (cached = 16_000_000, held = 64_000_000): Projectio
     reset: () => {
       caches.clear();
       pendings.clear();
-      heldSize = 0;
     },
     async createTables(ctx) {
       await ctx.db.schema
@@ -58,7 +56,8 @@ export const archiveDetail = (cached = 16_000_000, held = 64_000_000): Projectio
       const table = ctx.table('archive_detail');
       const cache = caches.of(table);
       cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
-      const pending = pendingOf(table);
+      const holding = pendingOf(table);
+      const pending = holding.states;
       const missing: string[] = [];
       for (const e of events) {
         if (e.kind !== 'archive' || states.has(e.archiveId)) continue;
@@ -97,11 +96,11 @@ export const archiveDetail = (cached = 16_000_000, held = 64_000_000): Projectio
       });
       for (const [archiveId, s] of states) {
         const before = pending.get(archiveId);
-        heldSize += weight(s) - (before ? weight(before) : 0);
+        holding.weight += weight(s) - (before ? weight(before) : 0);
         pending.set(archiveId, s);
       }
       if (pending.size === 0) return;
-      if (ctx.mayDefer && heldSize <= held) return DEFERRED;
+      if (ctx.mayDefer && holding.weight <= held) return DEFERRED;
       const rows = [...pending].flatMap(([archiveId, s]) => {
         if (s.state.status === 'none') return [];
         const state = json(s.state);
@@ -118,7 +117,7 @@ export const archiveDetail = (cached = 16_000_000, held = 64_000_000): Projectio
         ];
       });
       pending.clear();
-      heldSize = 0;
+      holding.weight = 0;
       await upsertRows(ctx, 'archive_detail', ['archive_id'], rows);
     },
   };
