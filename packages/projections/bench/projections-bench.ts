@@ -90,6 +90,8 @@ const rebuild = async (
     dialect,
     projections: allReadModels(),
     batchSize: 2000,
+    // BENCH_DEFER_MS: how long a read model catching up may hold its rows back (the runner's deferForMs)
+    ...(process.env.BENCH_DEFER_MS ? { deferForMs: Number(process.env.BENCH_DEFER_MS) } : {}),
     ...(writer ? { writer } : {}),
   });
   global.gc?.();

@@ -205,7 +205,8 @@ describe.each([
           },
           close: () => inner.close(),
         };
-        const detail = archiveDetail();
+        // holding up to 1M characters of state back (it holds none by default)
+        const detail = archiveDetail(16_000_000, 1_000_000);
         const answers: { mayDefer: boolean; answer: unknown }[] = [];
         const watched: Projection = {
           ...detail,

@@ -5,15 +5,15 @@ import Database from 'better-sqlite3';
 import { readModelWriterContract } from '@dossier/core/testing';
 import { sqliteReadModelWriter } from './read-model-writer';
 
-readModelWriterContract('SQLite (its own thread)', {
-  placeholders: 'question',
+const harness = (partValues?: number) => ({
+  placeholders: 'question' as const,
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'dossier-rmw-'));
     const path = join(dir, 'rm.db');
     const reader = new Database(path);
     reader.pragma('journal_mode = WAL');
     reader.exec('create table t (k text primary key, v integer not null)');
-    const writer = sqliteReadModelWriter({ path });
+    const writer = sqliteReadModelWriter({ path, ...(partValues ? { partValues } : {}) });
     return {
       writer,
       rows: async () =>
@@ -28,6 +28,10 @@ readModelWriterContract('SQLite (its own thread)', {
     };
   },
 });
+
+readModelWriterContract('SQLite (its own thread)', harness());
+// every statement crosses as a part of its own: a commit is still all or nothing
+readModelWriterContract('SQLite (its own thread, commits in parts)', harness(1));
 
 describe('SQLite read-model writer', () => {
   it('rejects commits once its thread cannot open the file, naming the cause', async () => {

@@ -10,12 +10,17 @@ export interface SqliteReadModelWriterOptions {
   readonly busyTimeoutMs?: number;
   /** Page cache of the writer's connection, in KiB (default 64 MiB). */
   readonly cacheKiB?: number;
+  /**
+   * A commit of more bound values than this (default 100,000) crosses to the thread in parts, applied in its
+   * one transaction as they arrive: no copy of a whole large commit is made at once.
+   */
+  readonly partValues?: number;
 }
 
 /**
  * The thread's code (plain JavaScript: it runs as given, not through the TypeScript build). One connection,
- * one transaction per commit, each distinct SQL text sent and prepared once; commits are applied in the order they
- * arrive, each answered with its id.
+ * one transaction per commit (a large one arrives in parts), each distinct SQL text sent and prepared once;
+ * commits are applied in the order they arrive, each answered with its id.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -28,7 +33,7 @@ db.pragma('cache_size = -' + workerData.cacheKiB);
 const prepared = new Map();
 const bindable = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
 class Expectation extends Error {}
-const apply = db.transaction((statements) => {
+const run = (statements) => {
   for (const s of statements) {
     const p = prepared.get(s.sql);
     const stmt = p.stmt || (p.stmt = db.prepare(p.text));
@@ -40,15 +45,23 @@ const apply = db.transaction((statements) => {
       throw e;
     }
   }
-});
+};
+// the commit whose transaction is open (its parts arrive one message each), and one that failed before its last
+let open;
+let failed;
 parentPort.on('message', (m) => {
-  if (m.close) { db.close(); parentPort.close(); return; }
+  if (m.close) { if (db.inTransaction) db.exec('ROLLBACK'); db.close(); parentPort.close(); return; }
+  for (const [n, text] of m.texts) prepared.set(n, { text, stmt: undefined });
+  for (const n of m.forget) prepared.delete(n);
+  if (failed === m.id) { if (m.last) failed = undefined; return; }
   try {
-    for (const [n, text] of m.texts) prepared.set(n, { text, stmt: undefined });
-    for (const n of m.forget) prepared.delete(n);
-    apply.immediate(m.statements);
-    parentPort.postMessage({ id: m.id, ok: true });
+    if (open !== m.id) { db.exec('BEGIN IMMEDIATE'); open = m.id; }
+    run(m.statements);
+    if (m.last) { db.exec('COMMIT'); open = undefined; parentPort.postMessage({ id: m.id, ok: true }); }
   } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    open = undefined;
+    if (!m.last) failed = m.id;
     parentPort.postMessage({
       id: m.id, ok: false,
       error: { message: String(e && e.message), code: e && e.code, expectation: e instanceof Expectation ? e.detail : undefined },
@@ -83,6 +96,7 @@ export const sqliteReadModelWriter = (options: SqliteReadModelWriterOptions): Re
       cacheKiB: options.cacheKiB ?? 65_536,
     },
   });
+  const partValues = options.partValues ?? 100_000;
   const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
   /** SQL texts the thread knows, by number, least recently used first (at most 256 kept). */
   const texts = new Map<string, number>();
@@ -132,7 +146,26 @@ export const sqliteReadModelWriter = (options: SqliteReadModelWriterOptions): Re
       }
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, texts: fresh, forget, statements: numbered });
+        // the texts travel with the first part; the parts are applied in order, in one transaction
+        let from = 0;
+        let values = 0;
+        for (let i = 0; i < numbered.length; i++) {
+          values += numbered[i]!.parameters.length;
+          const last = i === numbered.length - 1;
+          if (values < partValues && !last) continue;
+          const first = from === 0;
+          worker.postMessage({
+            id,
+            texts: first ? fresh : [],
+            forget: first ? forget : [],
+            statements: numbered.slice(from, i + 1),
+            last,
+          });
+          from = i + 1;
+          values = 0;
+        }
+        if (numbered.length === 0)
+          worker.postMessage({ id, texts: fresh, forget, statements: [], last: true });
       });
     },
     async close() {
