@@ -205,8 +205,8 @@ describe.each([
           },
           close: () => inner.close(),
         };
-        // holding up to 1M characters of state back (it holds none by default)
-        const detail = archiveDetail(16_000_000, 1_000_000);
+        // holding up to 1M characters of state back (on SQLite it holds none by default)
+        const detail = archiveDetail({ held: 1_000_000 });
         const answers: { mayDefer: boolean; answer: unknown }[] = [];
         const watched: Projection = {
           ...detail,

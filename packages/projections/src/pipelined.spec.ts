@@ -110,7 +110,10 @@ describe('projection runner with commits on a writer thread (issue #4 runner, pi
     const piped = sqliteKysely();
     const clean = sqliteKysely();
     const writer = sqliteReadModelWriter({ path: piped.path });
-    const models = () => [archiveDetail(1), ...allReadModels().filter((p) => p.name !== 'archive-detail')];
+    const models = () => [
+      archiveDetail({ cached: 1 }),
+      ...allReadModels().filter((p) => p.name !== 'archive-detail'),
+    ];
     // another connection, on a thread of its own, takes the write lock again and again: commits stay under
     // way while pages are folded
     const blocker = new Worker(
