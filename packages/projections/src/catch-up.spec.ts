@@ -249,6 +249,53 @@ describe.each([
     60_000,
   );
 
+  it.each([
+    ['writes rows and defers', true],
+    ['defers when it has to write', false],
+  ] as const)(
+    'a read model that %s stops there with a clear error; the others go on (issue #4 runner)',
+    (_title, writes) =>
+      withDb(async (db) => {
+        const { store } = await history(3);
+        const head = await store.headPosition();
+        const list = archiveList();
+        const wrong: Projection = {
+          ...list,
+          name: 'wrong',
+          async applyBatch(ctx, events) {
+            if (writes) await list.applyBatch({ ...ctx, mayDefer: false }, events);
+            return writes && !ctx.mayDefer ? undefined : DEFERRED;
+          },
+        };
+        const errors: string[] = [];
+        const runner = projectionRunner({
+          store,
+          db,
+          dialect,
+          projections: [wrong, archiveDetail()],
+          batchSize: 2,
+          catchUpBatchSize: 2,
+          pollMs: 10,
+          onError: (e) => errors.push(e.message),
+        });
+        await runner.start();
+        expect(await runner.waitFor(head, 10_000, 'archive-detail')).toBe(true);
+        const status = await runner.status();
+        await runner.stop();
+        const stopped = status.find((s) => s.name === 'wrong')!;
+        expect([stopped.state, stopped.checkpoint]).toEqual(['failed', 0n]);
+        expect(errors).toEqual([
+          expect.stringMatching(
+            writes
+              ? /projection wrong stopped .*deferred a batch but wrote rows/
+              : /deferred a batch it had to write/,
+          ),
+        ]);
+        expect(status.find((s) => s.name === 'archive-detail')!.checkpoint).toBe(head);
+      }),
+    60_000,
+  );
+
   it(
     'secondary indexes are created once the read model has caught up, before a new version takes over',
     () =>

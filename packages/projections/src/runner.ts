@@ -294,13 +294,14 @@ export const projectionRunner = (options: RunnerOptions) => {
           ? page
           : page.filter((e) => e.recorded.position > i.applied);
       let answer: void | typeof DEFERRED;
+      const mayDefer = behind && running && performance.now() - i.handedAt < deferForMs;
       try {
         answer = await i.projection.applyBatch(
           {
             ...ctxFor(lane.recorder.db, i.projection),
             committed: db,
             batchesUnderWay: PAGES_IN_FLIGHT,
-            mayDefer: behind && running && performance.now() - i.handedAt < deferForMs,
+            mayDefer,
           },
           mine,
         );
@@ -313,9 +314,18 @@ export const projectionRunner = (options: RunnerOptions) => {
         continue;
       }
       if (answer === DEFERRED) {
+        // a read model that defers when it may not, or writes and defers, is wrong: it stops there
+        const wrote = lane.recorder.take().length > 0;
+        if (wrote || !mayDefer) {
+          const why = wrote ? 'it deferred a batch but wrote rows' : 'it deferred a batch it had to write';
+          await stopAt(
+            lane,
+            i,
+            new PoisonEvent(i.projection.name, last, mine.at(-1)?.recorded.type ?? '-', why),
+          );
+          continue;
+        }
         // its rows stay where they are, and so does its checkpoint; what it kept is given again after a failure
-        if (lane.recorder.take().length > 0)
-          throw new Error(`read model ${i.projection.name} deferred a batch but wrote rows`);
         i.applied = last;
         continue;
       }
