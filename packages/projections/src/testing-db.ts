@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
+import type { EventStore } from '@dossier/core';
+import { allReadModels } from './read-models';
+import { projectionRunner } from './runner';
 import { cachingSqliteDatabase } from './statement-cache';
 
 export const sqliteKysely = () => {
@@ -83,4 +86,26 @@ export const sqliteSnapshot = async (db: Kysely<any>) => {
   for (const t of tables)
     out[t] = (await db.selectFrom(t).selectAll().execute()).map((r) => JSON.stringify(r)).sort();
   return out;
+};
+
+/**
+ * Every read model built from nothing into the SQLite `db`, up to `head`, by one runner in large batches:
+ * the reference a run under faults must equal. Answers whether it reached `head`.
+ */
+export const cleanSqliteBuild = async (
+  store: EventStore,
+  db: Kysely<any>,
+  head: bigint,
+): Promise<boolean> => {
+  const runner = projectionRunner({
+    store,
+    db,
+    dialect: 'sqlite',
+    projections: allReadModels(),
+    batchSize: 500,
+  });
+  await runner.start();
+  const reached = await runner.waitFor(head, 30_000);
+  await runner.stop();
+  return reached;
 };

@@ -10,7 +10,7 @@ import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import { openSqliteStore, sqliteReadModelWriter } from '@dossier/sqlite';
 import { allReadModels } from '../read-models';
 import { projectionRunner } from '../runner';
-import { sqliteSnapshot as snapshot } from '../testing-db';
+import { cleanSqliteBuild, sqliteSnapshot as snapshot } from '../testing-db';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const CHILD = join(__dirname, '../../dist/crash/crash-child.js');
@@ -110,16 +110,7 @@ describe.each([
       await writer?.close();
 
       const cleanDb = kysely(join(dir, 'clean.db'));
-      const clean = projectionRunner({
-        store: reopened.events,
-        db: cleanDb,
-        dialect: 'sqlite',
-        projections: allReadModels(),
-        batchSize: 500,
-      });
-      await clean.start();
-      expect(await clean.waitFor(head, 30_000)).toBe(true);
-      await clean.stop();
+      expect(await cleanSqliteBuild(reopened.events, cleanDb, head)).toBe(true);
 
       const [a, b] = [await snapshot(resumedDb), await snapshot(cleanDb)];
       expect(Object.keys(a).length).toBeGreaterThanOrEqual(9);
