@@ -222,8 +222,9 @@ export const projectionRunner = (options: RunnerOptions) => {
   const shared = options.writer ?? kyselyReadModelWriter(db, dialect);
   const ownWriters = new Map<Instance, ReadModelWriter>();
   /** On PostgreSQL each read model commits through a writer of its own, so the server applies them in parallel. */
+  const writerPerModel = !options.writer && dialect === 'postgres';
   const writerFor = (i: Instance): ReadModelWriter => {
-    if (options.writer || dialect !== 'postgres') return shared;
+    if (!writerPerModel) return shared;
     let w = ownWriters.get(i);
     if (!w) ownWriters.set(i, (w = kyselyReadModelWriter(db, dialect)));
     return w;
@@ -332,7 +333,7 @@ export const projectionRunner = (options: RunnerOptions) => {
       const statements = [...lane.recorder.take(), guard(i, last)];
       i.folded = i.applied = last;
       i.handedAt = performance.now();
-      if (options.writer || dialect !== 'postgres') {
+      if (!writerPerModel) {
         together.group.push(i);
         together.statements.push(...statements);
       } else units.push({ group: [i], statements });

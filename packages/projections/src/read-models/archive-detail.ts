@@ -2,7 +2,7 @@ import type { ArchiveState } from '@dossier/core';
 import { evolve, initialState } from '@dossier/core';
 import type { Projection } from '../projection';
 import { DEFERRED, forEachEvent } from '../projection';
-import { rowCachesByTable } from './row-cache';
+import { perTable, rowCachesByTable } from './row-cache';
 import { json, pos, selectWhereIn, upsertRows } from './sql';
 
 interface Folded {
@@ -39,12 +39,7 @@ export const archiveDetail = (limits: { cached?: number; held?: number } = {}): 
     postgres: rowCachesByTable<Folded>(cachedOn('postgres')),
   };
   /** Per physical table: states changed by batches that deferred their writes, and their weight in all. */
-  const pendings = new Map<string, { states: Map<string, Folded>; weight: number }>();
-  const pendingOf = (table: string) => {
-    let p = pendings.get(table);
-    if (!p) pendings.set(table, (p = { states: new Map(), weight: 0 }));
-    return p;
-  };
+  const pendings = perTable(() => ({ states: new Map<string, Folded>(), weight: 0 }));
   return {
     name: 'archive-detail',
     version: 1,
@@ -70,7 +65,7 @@ export const archiveDetail = (limits: { cached?: number; held?: number } = {}): 
       const table = ctx.table('archive_detail');
       const cache = cachesOn[ctx.dialect].of(table);
       cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
-      const holding = pendingOf(table);
+      const holding = pendings.of(table);
       const pending = holding.states;
       const missing: string[] = [];
       for (const e of events) {

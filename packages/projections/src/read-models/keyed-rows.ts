@@ -1,6 +1,6 @@
 import type { IndexSpec, Projection, ProjectedEvent, ProjectionContext } from '../projection';
 import { DEFERRED, EventFailure, forEachEvent } from '../projection';
-import { rowCachesByTable } from './row-cache';
+import { perTable, rowCachesByTable } from './row-cache';
 import type { Row } from './sql';
 import { deleteWhereIn, selectByKeys, upsertRows } from './sql';
 
@@ -44,12 +44,7 @@ interface Held {
 export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Projection => {
   const caches = rowCachesByTable<Row | null>(cached);
   /** Per physical table: rows changed by batches that deferred their writes (see `mayDefer`), not yet written. */
-  const held = new Map<string, Map<string, Held>>();
-  const heldOf = (table: string) => {
-    let h = held.get(table);
-    if (!h) held.set(table, (h = new Map()));
-    return h;
-  };
+  const held = perTable(() => new Map<string, Held>());
   return {
     name: spec.name,
     version: spec.version,
@@ -65,7 +60,7 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
       const table = ctx.table(spec.table);
       const cache = caches.of(table);
       cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
-      const pending = heldOf(table);
+      const pending = held.of(table);
       const state = new Map<string, Held>();
       const missing: (readonly string[])[] = [];
       /** The joined keys of each event's rows, in the order of `touched`. */

@@ -132,15 +132,21 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
   };
 };
 
-/** One `RowCache` per physical table, so that two versions of one read model never share rows. */
-export const rowCachesByTable = <V>(capacity: number) => {
-  const caches = new Map<string, RowCache<V>>();
+/**
+ * What a read model keeps in memory, one per physical table, made on first use: two versions of one read model
+ * never share rows.
+ */
+export const perTable = <T>(make: () => T) => {
+  const kept = new Map<string, T>();
   return {
-    of(table: string): RowCache<V> {
-      let c = caches.get(table);
-      if (!c) caches.set(table, (c = rowCache<V>(capacity)));
-      return c;
+    of(table: string): T {
+      let k = kept.get(table);
+      if (k === undefined) kept.set(table, (k = make()));
+      return k;
     },
-    clear: () => caches.clear(),
+    clear: () => kept.clear(),
   };
 };
+
+/** One `RowCache` per physical table. */
+export const rowCachesByTable = <V>(capacity: number) => perTable(() => rowCache<V>(capacity));
