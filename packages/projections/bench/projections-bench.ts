@@ -88,7 +88,10 @@ const rebuild = async (
     store,
     db,
     dialect,
-    projections: allReadModels(),
+    // BENCH_READ_MODELS=archive-detail,change-history: rebuild only those (to see what each one costs)
+    projections: allReadModels().filter(
+      (m) => !process.env.BENCH_READ_MODELS || process.env.BENCH_READ_MODELS.split(',').includes(m.name),
+    ),
     batchSize: 2000,
     // BENCH_DEFER_MS: how long a read model catching up may hold its rows back (the runner's deferForMs)
     ...(process.env.BENCH_DEFER_MS ? { deferForMs: Number(process.env.BENCH_DEFER_MS) } : {}),
@@ -247,7 +250,7 @@ const postgres = async (): Promise<Row | undefined> => {
 
 const main = async () => {
   console.log(
-    `Rebuilding all 9 read models from ${EVENTS.toLocaleString()} events over ${ARCHIVES.toLocaleString()} archives`,
+    `Rebuilding ${process.env.BENCH_READ_MODELS ?? 'all 9 read models'} from ${EVENTS.toLocaleString()} events over ${ARCHIVES.toLocaleString()} archives`,
   );
   // BENCH_ADAPTERS=sqlite (or postgres) runs one of the two
   const only = process.env.BENCH_ADAPTERS?.split(',');
