@@ -125,6 +125,19 @@ export const postgresEventStore = (
 
     readAll,
 
+    async readByStream({ after, upTo, limit = 1000 }) {
+      const res = await pool.query<EventRow>({
+        name: `${schema}.read_by_stream`,
+        // the row comparison walks the (stream_id, revision) index from the cursor on; an empty id sorts first
+        text: `SELECT ${EVENT_COLUMNS} FROM ${q}.events
+                WHERE (stream_id, revision) > ($1, $2) AND position <= $3
+                ORDER BY stream_id, revision LIMIT $4`,
+        values: [after?.streamId ?? '', (after?.revision ?? -1n).toString(), upTo.toString(), limit],
+        rowMode: 'array',
+      });
+      return res.rows.map(decodeEvent);
+    },
+
     subscribe(options) {
       let seen = notifications.generation();
       const read = (o: ReadAllOptions) => {

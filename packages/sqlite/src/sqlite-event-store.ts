@@ -70,6 +70,12 @@ export const sqliteEventStore = ({
   const headPositionStmt = prepare('SELECT coalesce(max(position), 0) FROM events').pluck();
   const streamHeadsStmt = raw('SELECT stream_id, revision, position, hash FROM streams ORDER BY position');
 
+  // (stream_id, revision) > (?, ?) walks the events_stream_revision index from the cursor on
+  const readByStreamStmt = raw(
+    `SELECT ${EVENT_COLUMNS} FROM events
+     WHERE (stream_id, revision) > (@streamId, @revision) AND position <= @upTo
+     ORDER BY stream_id, revision LIMIT @limit`,
+  );
   const readAllStmts = new Map<string, Statement>();
   const readAllStmt = (withPrefix: boolean, typeCount: number): Statement => {
     const key = `${withPrefix}:${typeCount}`;
@@ -172,6 +178,16 @@ export const sqliteEventStore = ({
       return (rows as EventRow[]).map(toRecordedEvent);
     },
     readAll,
+    async readByStream({ after, upTo, limit = 1000 }) {
+      const rows = readByStreamStmt.all({
+        // an empty id sorts before every stream's
+        streamId: after?.streamId ?? '',
+        revision: after?.revision ?? -1n,
+        upTo,
+        limit,
+      });
+      return (rows as EventRow[]).map(toRecordedEvent);
+    },
     subscribe(options = {}) {
       const stop = options.signal ? AbortSignal.any([options.signal, lifetime]) : lifetime;
       return pageSubscription(readAll, signal.wait, { ...options, signal: stop });

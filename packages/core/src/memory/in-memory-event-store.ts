@@ -73,6 +73,19 @@ export const inMemoryEventStore = (
       );
     },
     readAll,
+    async readByStream({ after, upTo, limit = 1000 }) {
+      const out: RecordedEvent[] = [];
+      // streams in the order of their ids (as JavaScript compares strings)
+      for (const id of [...streams.keys()].sort()) {
+        if (after && id < after.streamId) continue;
+        for (const e of streams.get(id)!) {
+          if (out.length >= limit) return out;
+          if (after && id === after.streamId && e.revision <= after.revision) continue;
+          if (e.position <= upTo) out.push(e);
+        }
+      }
+      return out;
+    },
     subscribe: (options) => pageSubscription(readAll, signal.wait, options),
     async headPosition() {
       return BigInt(log.length);

@@ -88,6 +88,20 @@ export interface ReadAllOptions {
   readonly types?: readonly string[];
 }
 
+/** A place in the log read stream by stream: after this stream's event at this revision. */
+export interface StreamCursor {
+  readonly streamId: string;
+  readonly revision: bigint;
+}
+
+export interface ReadByStreamOptions {
+  /** Exclusive: the events after this one, in the store's order of streams (default: from the first). */
+  readonly after?: StreamCursor;
+  /** Inclusive: only events at or below this global position, which must not be above `headPosition()`. */
+  readonly upTo: bigint;
+  readonly limit?: number;
+}
+
 export interface SubscribeOptions extends Omit<ReadAllOptions, 'limit'> {
   /** Page size of the catch-up reads. */
   readonly batchSize?: number;
@@ -113,6 +127,13 @@ export interface EventStore {
   ): Promise<Either<ConcurrencyConflict, AppendResult>>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<readonly RecordedEvent[]>;
+  /**
+   * Optional: the log up to a position, stream by stream — each stream's events together, in revision order,
+   * the streams in an order of the store's choosing that stays the same between calls. A rebuild whose read
+   * models depend only on the order within each stream reads this way to fold each archive once. Positions
+   * at or below `headPosition()` are final, so the events it returns up to such a position never change.
+   */
+  readByStream?(options: ReadByStreamOptions): Promise<readonly RecordedEvent[]>;
   /** Catch-up from `after`, then live; ends when `signal` aborts. */
   subscribe(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** The highest global position a reader may see now (0n when empty). */

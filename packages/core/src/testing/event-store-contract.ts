@@ -12,6 +12,8 @@ export interface EventStoreHarness {
   open(clock: Clock): Promise<EventStore>;
   /** Called once after the suite. */
   teardown?(): Promise<void>;
+  /** The adapter does not offer the optional `readByStream` (its test is skipped, not passed). */
+  readonly withoutReadByStream?: boolean;
 }
 
 export const anEvent = (
@@ -182,6 +184,50 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
       ).toEqual(['ArchiveCreated', 'TierChanged']);
       expect(await store.headPosition()).toBe(all.at(-1)!.position);
     });
+
+    // optional in the port: a store without it is rebuilt in position order (the runner's fallback)
+    (harness.withoutReadByStream ? it.skip : it)(
+      'reads the log stream by stream up to a position, page after page from a cursor',
+      async () => {
+        expect(store.readByStream).toBeDefined();
+        const read = store.readByStream!.bind(store);
+        const before = await store.headPosition();
+        const a = stream();
+        const b = stream();
+        const c = stream();
+        ok(await store.append(a, [anEvent('ArchiveCreated'), anEvent('ContactLogged')], 'no_stream'));
+        ok(await store.append(b, [anEvent('ArchiveCreated')], 'no_stream'));
+        ok(await store.append(a, [anEvent('TierChanged')], 1n));
+        ok(await store.append(c, [anEvent('ArchiveCreated'), anEvent('ContactLogged')], 'no_stream'));
+        const upTo = await store.headPosition();
+        // appended after the bound: never returned
+        ok(await store.append(b, [anEvent('ContactLogged')], 0n));
+        ok(await store.append(stream(), [anEvent('ArchiveCreated')], 'no_stream'));
+        const mine = new Set([a, b, c]);
+        const whole = (await read({ upTo, limit: 100_000 })).filter((e) => mine.has(e.streamId));
+        expect(whole).toHaveLength(6);
+        // each stream's events together and in revision order
+        const runs = whole.map((e) => e.streamId).filter((id, i, all) => i === 0 || all[i - 1] !== id);
+        expect(new Set(runs).size).toBe(runs.length);
+        for (const id of mine)
+          expect(whole.filter((e) => e.streamId === id).map((e) => e.revision)).toEqual(
+            id === b ? [0n] : id === a ? [0n, 1n, 2n] : [0n, 1n],
+          );
+        expect(whole.every((e) => e.position > before && e.position <= upTo)).toBe(true);
+        // page by page from the last event's cursor: the same events, in the same order, none twice
+        const everything = await read({ upTo, limit: 100_000 });
+        const paged: RecordedEvent[] = [];
+        for (let page = await read({ upTo, limit: 2 }); page.length > 0;) {
+          paged.push(...page);
+          const last = page.at(-1)!;
+          page = await read({ upTo, limit: 2, after: { streamId: last.streamId, revision: last.revision } });
+        }
+        expect(paged.map((e) => e.eventId)).toEqual(everything.map((e) => e.eventId));
+        // a cursor inside a stream goes on with that stream's next revision
+        const inside = await read({ upTo, limit: 1, after: { streamId: a, revision: 0n } });
+        expect(inside.map((e) => [e.streamId, e.revision])).toEqual([[a, 1n]]);
+      },
+    );
 
     it('subscribes from a checkpoint: catch-up, then live, with no gap and no duplicate', async () => {
       const s = stream();
