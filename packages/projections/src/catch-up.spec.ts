@@ -226,6 +226,8 @@ describe.each([
           pollMs: 10,
           deferForMs,
           writer,
+          // in position order (a rebuild stream by stream folds each archive whole, and defers nothing)
+          byStream: false,
         });
         await runner.start();
         expect(await runner.waitFor(head, 10_000)).toBe(true);
@@ -277,6 +279,7 @@ describe.each([
           catchUpBatchSize: 2,
           pollMs: 10,
           onError: (e) => errors.push(e.message),
+          byStream: false,
         });
         await runner.start();
         expect(await runner.waitFor(head, 10_000, 'archive-detail')).toBe(true);
@@ -314,6 +317,9 @@ describe.each([
         const v1 = projectionRunner({ store, db: db, dialect, projections: [list] });
         await v1.start();
         expect(await v1.waitFor(await store.headPosition(), 10_000)).toBe(true);
+        // live: caught up, and its indexes made (the checkpoint reaches the head a moment before)
+        for (let t = 0; t < 200 && (await v1.status()).some((x) => x.state !== 'live'); t++)
+          await new Promise((r) => setTimeout(r, 25));
         await v1.stop();
         expect(await indexExists(db, dialect, 'rm_archive_list_v1_tier')).toBe(true);
 

@@ -60,6 +60,12 @@ export interface Projection {
    */
   readonly indexes?: readonly IndexSpec[];
   /**
+   * Its rows depend only on the order of events within each stream (one archive's history), never on the
+   * order between streams. A rebuild from the start may then read the log stream by stream (see the runner's
+   * stream pass), folding each archive's whole history at once and writing its rows once.
+   */
+  readonly perStream?: boolean;
+  /**
    * Apply a batch inside the runner's transaction; a failing event throws `EventFailure`. A read model that
    * kept the batch in memory instead (only when `ctx.mayDefer`) answers `DEFERRED` and writes nothing.
    */

@@ -293,7 +293,9 @@ describe.each([
       });
       const b = projectionRunner({ store, db: second, dialect, projections: allReadModels(), batchSize: 3 });
       await Promise.all([a.start(), b.start()]);
-      await Promise.all([a.waitFor(head, 20_000), b.waitFor(head, 20_000)]);
+      // each resolves once its read models are there, not at its timeout: a runner whose checkpoints the other
+      // one moved (it learns of them from the database) wakes its waiters too, well within the test's time
+      expect(await Promise.all([a.waitFor(head, 600_000), b.waitFor(head, 600_000)])).toEqual([true, true]);
       await Promise.all([a.stop(), b.stop()]);
       const moves = await rows(handle.db, a.table('tier-movements', 'tier_movements'));
       expect(moves.map((r) => Number(r.count))).toEqual([1]);

@@ -1,6 +1,13 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { EventStore, PolicyConfig, ReadModelWriter, RecordedEvent, SqlStatement } from '@dossier/core';
+import type {
+  EventStore,
+  PolicyConfig,
+  ReadModelWriter,
+  RecordedEvent,
+  SqlStatement,
+  StreamCursor,
+} from '@dossier/core';
 import { WriteExpectationFailed, defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
 import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
@@ -101,9 +108,16 @@ export interface RunnerOptions {
    * long at most before it commits them (default 10 s): the rows and checkpoints move on at least that often.
    */
   readonly deferForMs?: number;
+  /**
+   * A lane whose read models all start from nothing rebuilds them stream by stream when it can (default
+   * true; see `streamPass`): false reads the log in position order from the start.
+   */
+  readonly byStream?: boolean;
 }
 
 const CHECKPOINTS = 'projection_checkpoints';
+/** Where a rebuild reading the log stream by stream stands, per read model, while it runs (see `streamPass`). */
+const STREAM_PASS = 'projection_stream_pass';
 const ACTIVE = 'projection_active';
 /** The advisory lock PostgreSQL starters take while they create tables ('DoSS' + 1). */
 const SETUP_LOCK = 0x446f5301;
@@ -162,6 +176,16 @@ export const projectionRunner = (options: RunnerOptions) => {
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('error', 'text')
         .addPrimaryKeyConstraint(`${CHECKPOINTS}_pk`, ['name', 'version'])
+        .execute();
+      await trx.schema
+        .createTable(STREAM_PASS)
+        .ifNotExists()
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('up_to', 'bigint', (c) => c.notNull())
+        .addColumn('stream_id', 'text', (c) => c.notNull())
+        .addColumn('revision', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint(`${STREAM_PASS}_pk`, ['name', 'version'])
         .execute();
       await trx.schema
         .createTable(ACTIVE)
@@ -230,6 +254,11 @@ export const projectionRunner = (options: RunnerOptions) => {
     return w;
   };
 
+  /** Wake the callers waiting for positions (`waitFor`). */
+  const checkpointsMoved = () => {
+    for (const wake of [...progress]) wake();
+  };
+
   /** Hand a commit over; the instances' checkpoints move when it has committed. */
   const submit = (lane: Lane, group: Instance[], statements: SqlStatement[], last: bigint) =>
     writerFor(group[0]!)
@@ -237,7 +266,7 @@ export const projectionRunner = (options: RunnerOptions) => {
       .then(
         () => {
           for (const i of group) if (last > i.checkpoint) i.checkpoint = last;
-          for (const wake of [...progress]) wake();
+          checkpointsMoved();
         },
         (err: unknown) => {
           lane.failure ??= err;
@@ -278,6 +307,52 @@ export const projectionRunner = (options: RunnerOptions) => {
   };
 
   /**
+   * Apply events to one read model: the statements it recorded, `DEFERRED` when it kept them in memory, or
+   * undefined when it stopped there (an event it cannot apply, or a deferral it was not allowed).
+   */
+  const applyTo = async (
+    lane: Lane,
+    i: Instance,
+    events: readonly ProjectedEvent[],
+    mayDefer: boolean,
+    last: bigint,
+  ): Promise<SqlStatement[] | typeof DEFERRED | undefined> => {
+    let answer: void | typeof DEFERRED;
+    try {
+      answer = await i.projection.applyBatch(
+        {
+          ...ctxFor(lane.recorder.db, i.projection),
+          committed: db,
+          batchesUnderWay: PAGES_IN_FLIGHT,
+          mayDefer,
+        },
+        events,
+      );
+    } catch (err) {
+      lane.recorder.take();
+      // an event the read model cannot apply stops it there; anything else (a busy or dropped database)
+      // is the infrastructure's: the lane starts again from the checkpoints
+      if (!(err instanceof EventFailure)) throw err;
+      await stopAt(lane, i, new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure));
+      return undefined;
+    }
+    const statements = lane.recorder.take();
+    if (answer !== DEFERRED) return statements;
+    // a read model that defers when it may not, or writes and defers, is wrong: it stops there
+    if (statements.length > 0 || !mayDefer) {
+      const why =
+        statements.length > 0 ? 'it deferred a batch but wrote rows' : 'it deferred a batch it had to write';
+      await stopAt(
+        lane,
+        i,
+        new PoisonEvent(i.projection.name, last, events.at(-1)?.recorded.type ?? '-', why),
+      );
+      return undefined;
+    }
+    return DEFERRED;
+  };
+
+  /**
    * Fold one page into the lane's read models and hand their writes over with the guarded checkpoint moves:
    * on SQLite (one writer) one commit for all, on PostgreSQL one per read model. The commit runs while the
    * next page is folded; a read model that reads waits for it first (see `recordingDb`). `behind`: more
@@ -294,43 +369,15 @@ export const projectionRunner = (options: RunnerOptions) => {
         page.length === 0 || page[0]!.recorded.position > i.applied
           ? page
           : page.filter((e) => e.recorded.position > i.applied);
-      let answer: void | typeof DEFERRED;
       const mayDefer = behind && running && performance.now() - i.handedAt < deferForMs;
-      try {
-        answer = await i.projection.applyBatch(
-          {
-            ...ctxFor(lane.recorder.db, i.projection),
-            committed: db,
-            batchesUnderWay: PAGES_IN_FLIGHT,
-            mayDefer,
-          },
-          mine,
-        );
-      } catch (err) {
-        lane.recorder.take();
-        // an event the read model cannot apply stops it there; anything else (a busy or dropped database)
-        // is the infrastructure's: the lane starts again from the checkpoints
-        if (!(err instanceof EventFailure)) throw err;
-        await stopAt(lane, i, new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure));
-        continue;
-      }
-      if (answer === DEFERRED) {
-        // a read model that defers when it may not, or writes and defers, is wrong: it stops there
-        const wrote = lane.recorder.take().length > 0;
-        if (wrote || !mayDefer) {
-          const why = wrote ? 'it deferred a batch but wrote rows' : 'it deferred a batch it had to write';
-          await stopAt(
-            lane,
-            i,
-            new PoisonEvent(i.projection.name, last, mine.at(-1)?.recorded.type ?? '-', why),
-          );
-          continue;
-        }
+      const out = await applyTo(lane, i, mine, mayDefer, last);
+      if (out === undefined) continue;
+      if (out === DEFERRED) {
         // its rows stay where they are, and so does its checkpoint; what it kept is given again after a failure
         i.applied = last;
         continue;
       }
-      const statements = [...lane.recorder.take(), guard(i, last)];
+      const statements = [...out, guard(i, last)];
       i.folded = i.applied = last;
       i.handedAt = performance.now();
       if (!writerPerModel) {
@@ -343,6 +390,182 @@ export const projectionRunner = (options: RunnerOptions) => {
       lane.pages.push(
         Promise.all(units.map((u) => submit(lane, u.group, u.statements, last))).then(() => undefined),
       );
+  };
+
+  /** The guarded move of a stream pass's cursor: on only from where this runner left it. */
+  const passGuard = (i: Instance, from: StreamCursor, to: StreamCursor): SqlStatement => {
+    const q = db
+      .updateTable(STREAM_PASS)
+      .set({ stream_id: to.streamId, revision: to.revision.toString() })
+      .where('name', '=', i.projection.name)
+      .where('version', '=', i.projection.version)
+      .where('stream_id', '=', from.streamId)
+      .where('revision', '=', from.revision.toString())
+      .compile();
+    return { sql: q.sql, parameters: q.parameters, expectChanges: 1 };
+  };
+
+  const passEnd = (i: Instance): SqlStatement => {
+    const q = db
+      .deleteFrom(STREAM_PASS)
+      .where('name', '=', i.projection.name)
+      .where('version', '=', i.projection.version)
+      .compile();
+    return { sql: q.sql, parameters: q.parameters, expectChanges: 1 };
+  };
+
+  /** Stop every read model of a pass or page at an event that cannot be decoded; the lanes' others go on. */
+  const stopAllAt = async (lane: Lane, members: Instance[], poison: PoisonEvent) => {
+    await drain(lane);
+    for (const i of members.filter((x) => x.state !== 'failed')) {
+      i.state = 'failed';
+      i.error = poison.message.replace('projection *', `projection ${i.projection.name}`);
+      await saveState(i, 'failed', i.error);
+    }
+    options.onError?.(poison);
+  };
+
+  /**
+   * Decode a page: the events up to the first that cannot be decoded, that one's failure, and the position of
+   * the last event decoded (undefined when none was).
+   */
+  const decodePage = (raw: readonly RecordedEvent[]) => {
+    const projected: ProjectedEvent[] = [];
+    let lastGood: bigint | undefined;
+    for (const r of raw) {
+      try {
+        const p = toProjected(r, options.validate ?? false);
+        if (p) projected.push(p);
+        lastGood = r.position;
+      } catch (err) {
+        return { projected, lastGood, poison: new PoisonEvent('*', r.position, r.type, err) };
+      }
+    }
+    return { projected, lastGood, poison: undefined };
+  };
+
+  /**
+   * A rebuild from the start, stream by stream. When every read model of the lane is at position 0 and says
+   * its rows depend only on each stream's own order (`perStream`), and the store can read that way
+   * (`readByStream`), the lane reads the log up to the head as it stood when the pass began, one stream after
+   * another: each archive's history is folded at once and its rows are written once, not once for every page
+   * of the interleaved log that met it (and nothing need stay cached for later pages).
+   * Each page commits the read models' rows with the guarded move of their cursors (stream, revision) in
+   * `projection_stream_pass`, all in one commit: a crash resumes from the cursors and applies nothing twice.
+   * The last commit moves the checkpoints to the pass's end and deletes the cursors; the lane then goes on in
+   * position order. A read model left with a cursor (a pass that stopped) finishes that pass before anything.
+   */
+  const streamPass = async (l: Lane): Promise<void> => {
+    if (!store.readByStream) return;
+    const readByStream = store.readByStream.bind(store);
+    const live = l.members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
+    if (live.length === 0) return;
+    const cursors = async () => {
+      const rows = await db.selectFrom(STREAM_PASS).selectAll().execute();
+      return (i: Instance) =>
+        rows.find((r) => r.name === i.projection.name && Number(r.version) === i.projection.version);
+    };
+    let cursorOf = await cursors();
+    if (!live.some(cursorOf)) {
+      // a pass begun is finished whatever the options say; a new one begins only when allowed
+      if (options.byStream === false) return;
+      if (!live.every((i) => i.projection.perStream && i.checkpoint === 0n)) return;
+      const head = await store.headPosition();
+      if (head === 0n) return;
+      // begun only while every checkpoint is at 0 in the database (another runner may have ended a pass since
+      // this one looked); another runner beginning at once finds the first one's rows, and both follow them
+      const begun = await db.transaction().execute(async (trx) => {
+        let atStart = trx
+          .selectFrom(CHECKPOINTS)
+          .select('name')
+          .where('position', '=', '0')
+          .where((eb) =>
+            eb.or(
+              live.map((i) =>
+                eb.and([eb('name', '=', i.projection.name), eb('version', '=', i.projection.version)]),
+              ),
+            ),
+          );
+        // PostgreSQL: wait for a pass being ended (it moves these rows) and read them as it left them
+        if (dialect === 'postgres') atStart = atStart.forUpdate();
+        if ((await atStart.execute()).length !== live.length) return false;
+        for (const i of live)
+          await trx
+            .insertInto(STREAM_PASS)
+            .values({
+              name: i.projection.name,
+              version: i.projection.version,
+              up_to: head.toString(),
+              stream_id: '',
+              revision: '-1',
+            })
+            .onConflict((oc) => oc.columns(['name', 'version']).doNothing())
+            .execute();
+        return true;
+      });
+      if (!begun) return;
+      cursorOf = await cursors();
+    }
+    const first = live.map(cursorOf).find((r) => r !== undefined);
+    if (!first) return;
+    const upTo = BigInt(first.up_to);
+    let at: StreamCursor = { streamId: first.stream_id as string, revision: BigInt(first.revision) };
+    // the read models whose cursors stand together (one commit moves them all); any other finishes later
+    const members = live.filter((i) => {
+      const c = cursorOf(i);
+      return (
+        c !== undefined &&
+        BigInt(c.up_to) === upTo &&
+        c.stream_id === at.streamId &&
+        BigInt(c.revision) === at.revision
+      );
+    });
+    let size = batchSize;
+    let prefetched: Promise<readonly RecordedEvent[]> | undefined;
+    while (running) {
+      const active = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
+      if (active.length === 0) return drain(l);
+      const raw = await (prefetched ?? readByStream({ after: at, upTo, limit: size }));
+      prefetched = undefined;
+      while (l.pages.length >= PAGES_IN_FLIGHT) await l.pages.shift();
+      if (l.failure !== undefined) throw l.failure;
+      if (raw.length === 0) {
+        // the end: the checkpoints move to where the pass read up to, and the cursors go
+        l.pages.push(
+          submit(
+            l,
+            active,
+            active.flatMap((i) => [guard(i, upTo), passEnd(i)]),
+            upTo,
+          ),
+        );
+        await drain(l);
+        for (const i of active) i.folded = i.applied = upTo;
+        return;
+      }
+      const next: StreamCursor = { streamId: raw.at(-1)!.streamId, revision: raw.at(-1)!.revision };
+      if (raw.length === size) {
+        size = Math.min(size * 2, catchUpBatchSize);
+        prefetched = readByStream({ after: next, upTo, limit: size });
+        prefetched.catch(() => undefined);
+      }
+      const { projected, poison } = decodePage(raw);
+      // the rows of the events before an undecodable one are not kept: the cursor cannot stop inside a page
+      if (poison) return stopAllAt(l, active, poison);
+      const group: Instance[] = [];
+      const statements: SqlStatement[] = [];
+      for (const i of active) {
+        const out = await applyTo(l, i, projected, false, raw.at(-1)!.position);
+        if (out === undefined || out === DEFERRED) continue;
+        group.push(i);
+        statements.push(...out, passGuard(i, at, next));
+      }
+      if (group.length > 0) l.pages.push(submit(l, group, statements, 0n));
+      at = next;
+      // a turn of the event loop between pages (SQLite answers synchronously; see laneLoop)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await drain(l);
   };
 
   /** Secondary indexes, once a read model has caught up (a no-op when they are there already). */
@@ -385,6 +608,8 @@ export const projectionRunner = (options: RunnerOptions) => {
       );
       if (row) i.checkpoint = i.folded = i.applied = BigInt(row.position);
     }
+    // moved on by another runner: what waits here may have been reached
+    checkpointsMoved();
   };
 
   /**
@@ -419,6 +644,7 @@ export const projectionRunner = (options: RunnerOptions) => {
 
   const laneLoop = async (l: Lane) => {
     const { members } = l;
+    await streamPass(l);
     let prefetched: { after: bigint; limit: number; page: Promise<readonly RecordedEvent[]> } | undefined;
     let size = batchSize;
     while (running) {
@@ -440,34 +666,14 @@ export const projectionRunner = (options: RunnerOptions) => {
         prefetched.page.catch(() => undefined);
       }
       if (raw.length > 0) {
-        const projected: ProjectedEvent[] = [];
-        let poison: PoisonEvent | undefined;
-        let lastGood = from;
-        for (const r of raw) {
-          try {
-            const p = toProjected(r, options.validate ?? false);
-            if (p) projected.push(p);
-            lastGood = r.position;
-          } catch (err) {
-            poison = new PoisonEvent('*', r.position, r.type, err);
-            break;
-          }
-        }
+        const { projected, poison, lastGood } = decodePage(raw);
         // at most PAGES_IN_FLIGHT pages committing while this one is folded
         while (l.pages.length >= PAGES_IN_FLIGHT) await l.pages.shift();
         if (l.failure !== undefined) throw l.failure;
         // positions need not be dense (EventStoreDB's are byte offsets): stop at the last event decoded
-        const last = poison ? lastGood : raw.at(-1)!.position;
+        const last = poison ? (lastGood ?? from) : raw.at(-1)!.position;
         if (last > from) await applyPage(l, projected, last, raw.length === limit && !poison);
-        if (poison) {
-          await drain(l);
-          for (const i of live.filter((x) => x.state !== 'failed')) {
-            i.state = 'failed';
-            i.error = poison.message.replace('projection *', `projection ${i.projection.name}`);
-            await saveState(i, 'failed', i.error);
-          }
-          options.onError?.(poison);
-        }
+        if (poison) await stopAllAt(l, live, poison);
         // SQLite answers synchronously: without a turn of the event loop, a catch-up of many batches would run
         // as one chain of microtasks and hold back every timer and request of the process until it ended
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -6,7 +6,12 @@ import { allReadModels } from '../read-models';
 import { projectionRunner } from '../runner';
 import { cachingSqliteDatabase } from '../statement-cache';
 
-const [path, keyB64, writing] = process.argv.slice(2) as [string, string, 'inline' | 'thread'];
+const [path, keyB64, writing, order] = process.argv.slice(2) as [
+  string,
+  string,
+  'inline' | 'thread',
+  'position' | 'stream',
+];
 const store = openSqliteStore({ path, masterKey: Buffer.from(keyB64, 'base64') });
 const database = new Database(path);
 database.pragma('busy_timeout = 10000');
@@ -18,6 +23,8 @@ const runner = projectionRunner({
   dialect: 'sqlite',
   projections: allReadModels(),
   batchSize: 17,
+  // `stream`: the rebuild reads stream by stream, in pages small enough for kills to land inside the pass
+  ...(order === 'stream' ? { catchUpBatchSize: 20 } : { byStream: false }),
   // `thread`: commits on a thread of their own, as the main job makes them
   ...(writing === 'thread' ? { writer: sqliteReadModelWriter({ path, busyTimeoutMs: 10_000 }) } : {}),
 });

@@ -44,6 +44,8 @@ export const archiveDetail = (limits: { cached?: number; held?: number } = {}): 
     name: 'archive-detail',
     version: 1,
     tables: ['archive_detail'],
+    // a row per archive
+    perStream: true,
     reset: () => {
       cachesOn.sqlite.clear();
       cachesOn.postgres.clear();

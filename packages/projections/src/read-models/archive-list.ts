@@ -17,6 +17,8 @@ export const archiveList = (): Projection =>
     name: 'archive-list',
     version: 1,
     table: 'archive_list',
+    // every row is one archive's
+    perStream: true,
     key: ['archive_id'],
     async createTables(ctx) {
       const t = ctx.table('archive_list');

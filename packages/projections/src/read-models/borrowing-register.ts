@@ -17,6 +17,8 @@ export const borrowingRegister = (): Projection =>
     name: 'borrowing-register',
     version: 1,
     table: 'borrowing_register',
+    // every row is one archive's
+    perStream: true,
     key: ['archive_id', 'borrowing_id'],
     async createTables(ctx) {
       const t = ctx.table('borrowing_register');

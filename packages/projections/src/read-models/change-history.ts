@@ -42,6 +42,8 @@ export const changeHistory: Projection = {
   name: 'change-history',
   version: 1,
   tables: ['change_history'],
+  // rows by event, redacted per archive
+  perStream: true,
   async createTables(ctx) {
     const t = ctx.table('change_history');
     await ctx.db.schema

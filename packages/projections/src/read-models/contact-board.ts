@@ -34,6 +34,8 @@ export const contactBoard = (): Projection =>
     name: 'contact-board',
     version: 1,
     table: 'contact_board',
+    // every row is one archive's
+    perStream: true,
     key: ['archive_id'],
     async createTables(ctx) {
       const t = ctx.table('contact_board');

@@ -7,6 +7,8 @@ export const destructionRegister: Projection = {
   name: 'destruction-register',
   version: 1,
   tables: ['destruction_register'],
+  // rows by archive
+  perStream: true,
   async createTables(ctx) {
     await ctx.db.schema
       .createTable(ctx.table('destruction_register'))

@@ -17,6 +17,8 @@ export interface KeyedRowsSpec {
   readonly key: readonly string[];
   createTables(ctx: ProjectionContext): Promise<void>;
   readonly indexes?: readonly IndexSpec[];
+  /** Every row it keys belongs to one stream, or its reducer commutes (see `Projection.perStream`). */
+  readonly perStream?: boolean;
   /** The keys (values of `key`, in order) of the rows an event touches. */
   touches(e: ProjectedEvent): readonly (readonly string[])[];
   /**
@@ -51,6 +53,7 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
     tables: [spec.table],
     createTables: (ctx) => spec.createTables(ctx),
     ...(spec.indexes ? { indexes: spec.indexes } : {}),
+    ...(spec.perStream ? { perStream: true } : {}),
     reset: () => {
       caches.clear();
       held.clear();

@@ -7,6 +7,8 @@ export const readLog: Projection = {
   name: 'read-log',
   version: 1,
   tables: ['read_log'],
+  // rows by event
+  perStream: true,
   async createTables(ctx) {
     const t = ctx.table('read_log');
     await ctx.db.schema

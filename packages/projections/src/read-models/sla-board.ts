@@ -9,6 +9,8 @@ export const slaBoard = (): Projection =>
     name: 'sla-board',
     version: 1,
     table: 'sla_board',
+    // every row is one archive's
+    perStream: true,
     key: ['archive_id', 'receipt_id'],
     async createTables(ctx) {
       const t = ctx.table('sla_board');

@@ -7,6 +7,8 @@ export const tierMovements: Projection = {
   name: 'tier-movements',
   version: 1,
   tables: ['tier_movements'],
+  // counts, whose sums do not depend on the order the events come in
+  perStream: true,
   async createTables(ctx) {
     const t = ctx.table('tier_movements');
     await ctx.db.schema
