@@ -353,14 +353,27 @@ export const projectionRunner = (options: RunnerOptions) => {
   };
 
   /**
-   * Fold one page into the lane's read models and hand their writes over with the guarded checkpoint moves:
-   * on SQLite (one writer) one commit for all, on PostgreSQL one per read model. The commit runs while the
-   * next page is folded; a read model that reads waits for it first (see `recordingDb`). `behind`: more
-   * events wait after this page, so a read model may defer its writes to a later one.
+   * Hand a page's writes over: on SQLite (one writer) one commit for all read models, on PostgreSQL one per
+   * read model, which the server applies side by side. Each one's checkpoint moves to `last` (if higher) once
+   * its commit is in. The commits run while the next page is folded.
+   */
+  const handOver = (lane: Lane, parts: { i: Instance; statements: SqlStatement[] }[], last: bigint) => {
+    if (parts.length === 0) return;
+    const units = writerPerModel
+      ? parts.map((p) => ({ group: [p.i], statements: p.statements }))
+      : [{ group: parts.map((p) => p.i), statements: parts.flatMap((p) => p.statements) }];
+    lane.pages.push(
+      Promise.all(units.map((u) => submit(lane, u.group, u.statements, last))).then(() => undefined),
+    );
+  };
+
+  /**
+   * Fold one page into the lane's read models and hand their writes over with the guarded checkpoint moves
+   * (see `handOver`); a read model that reads waits for the commits under way first (see `recordingDb`).
+   * `behind`: more events wait after this page, so a read model may defer its writes to a later one.
    */
   const applyPage = async (lane: Lane, page: readonly ProjectedEvent[], last: bigint, behind: boolean) => {
-    const units: { group: Instance[]; statements: SqlStatement[] }[] = [];
-    const together: { group: Instance[]; statements: SqlStatement[] } = { group: [], statements: [] };
+    const parts: { i: Instance; statements: SqlStatement[] }[] = [];
     for (const i of lane.members) {
       if (i.state === 'failed' || i.state === 'stopped') continue;
       // given every event up to `last` already, and holding nothing back
@@ -377,19 +390,11 @@ export const projectionRunner = (options: RunnerOptions) => {
         i.applied = last;
         continue;
       }
-      const statements = [...out, guard(i, last)];
+      parts.push({ i, statements: [...out, guard(i, last)] });
       i.folded = i.applied = last;
       i.handedAt = performance.now();
-      if (!writerPerModel) {
-        together.group.push(i);
-        together.statements.push(...statements);
-      } else units.push({ group: [i], statements });
     }
-    if (together.group.length > 0) units.push(together);
-    if (units.length > 0)
-      lane.pages.push(
-        Promise.all(units.map((u) => submit(lane, u.group, u.statements, last))).then(() => undefined),
-      );
+    handOver(lane, parts, last);
   };
 
   /** The guarded move of a stream pass's cursor: on only from where this runner left it. */
@@ -450,16 +455,18 @@ export const projectionRunner = (options: RunnerOptions) => {
    * (`readByStream`), the lane reads the log up to the head as it stood when the pass began, one stream after
    * another: each archive's history is folded at once and its rows are written once, not once for every page
    * of the interleaved log that met it (and nothing need stay cached for later pages).
-   * Each page commits the read models' rows with the guarded move of their cursors (stream, revision) in
-   * `projection_stream_pass`, all in one commit: a crash resumes from the cursors and applies nothing twice.
+   * Each page commits each read model's rows with the guarded move of its cursor (stream, revision) in
+   * `projection_stream_pass` (see `handOver`): a crash resumes from the cursors and applies nothing twice.
    * The last commit moves the checkpoints to the pass's end and deletes the cursors; the lane then goes on in
    * position order. A read model left with a cursor (a pass that stopped) finishes that pass before anything.
+   * On PostgreSQL the read models commit apart, so after a crash their cursors may differ: each group of
+   * read models at one cursor finishes in turn. Answers whether it ran a pass.
    */
-  const streamPass = async (l: Lane): Promise<void> => {
-    if (!store.readByStream) return;
+  const streamPass = async (l: Lane): Promise<boolean> => {
+    if (!store.readByStream) return false;
     const readByStream = store.readByStream.bind(store);
     const live = l.members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
-    if (live.length === 0) return;
+    if (live.length === 0) return false;
     const cursors = async () => {
       const rows = await db.selectFrom(STREAM_PASS).selectAll().execute();
       return (i: Instance) =>
@@ -468,10 +475,10 @@ export const projectionRunner = (options: RunnerOptions) => {
     let cursorOf = await cursors();
     if (!live.some(cursorOf)) {
       // a pass begun is finished whatever the options say; a new one begins only when allowed
-      if (options.byStream === false) return;
-      if (!live.every((i) => i.projection.perStream && i.checkpoint === 0n)) return;
+      if (options.byStream === false) return false;
+      if (!live.every((i) => i.projection.perStream && i.checkpoint === 0n)) return false;
       const head = await store.headPosition();
-      if (head === 0n) return;
+      if (head === 0n) return false;
       // begun only while every checkpoint is at 0 in the database (another runner may have ended a pass since
       // this one looked); another runner beginning at once finds the first one's rows, and both follow them
       const begun = await db.transaction().execute(async (trx) => {
@@ -503,11 +510,11 @@ export const projectionRunner = (options: RunnerOptions) => {
             .execute();
         return true;
       });
-      if (!begun) return;
+      if (!begun) return false;
       cursorOf = await cursors();
     }
     const first = live.map(cursorOf).find((r) => r !== undefined);
-    if (!first) return;
+    if (!first) return false;
     const upTo = BigInt(first.up_to);
     let at: StreamCursor = { streamId: first.stream_id as string, revision: BigInt(first.revision) };
     // the read models whose cursors stand together (one commit moves them all); any other finishes later
@@ -524,24 +531,24 @@ export const projectionRunner = (options: RunnerOptions) => {
     let prefetched: Promise<readonly RecordedEvent[]> | undefined;
     while (running) {
       const active = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
-      if (active.length === 0) return drain(l);
+      if (active.length === 0) {
+        await drain(l);
+        return true;
+      }
       const raw = await (prefetched ?? readByStream({ after: at, upTo, limit: size }));
       prefetched = undefined;
       while (l.pages.length >= PAGES_IN_FLIGHT) await l.pages.shift();
       if (l.failure !== undefined) throw l.failure;
       if (raw.length === 0) {
         // the end: the checkpoints move to where the pass read up to, and the cursors go
-        l.pages.push(
-          submit(
-            l,
-            active,
-            active.flatMap((i) => [guard(i, upTo), passEnd(i)]),
-            upTo,
-          ),
+        handOver(
+          l,
+          active.map((i) => ({ i, statements: [guard(i, upTo), passEnd(i)] })),
+          upTo,
         );
         await drain(l);
         for (const i of active) i.folded = i.applied = upTo;
-        return;
+        return true;
       }
       const next: StreamCursor = { streamId: raw.at(-1)!.streamId, revision: raw.at(-1)!.revision };
       if (raw.length === size) {
@@ -551,21 +558,24 @@ export const projectionRunner = (options: RunnerOptions) => {
       }
       const { projected, poison } = decodePage(raw);
       // the rows of the events before an undecodable one are not kept: the cursor cannot stop inside a page
-      if (poison) return stopAllAt(l, active, poison);
-      const group: Instance[] = [];
-      const statements: SqlStatement[] = [];
+      if (poison) {
+        await stopAllAt(l, active, poison);
+        return true;
+      }
+      const parts: { i: Instance; statements: SqlStatement[] }[] = [];
       for (const i of active) {
         const out = await applyTo(l, i, projected, false, raw.at(-1)!.position);
         if (out === undefined || out === DEFERRED) continue;
-        group.push(i);
-        statements.push(...out, passGuard(i, at, next));
+        parts.push({ i, statements: [...out, passGuard(i, at, next)] });
       }
-      if (group.length > 0) l.pages.push(submit(l, group, statements, 0n));
+      // the checkpoints stay at 0 until the pass ends
+      handOver(l, parts, 0n);
       at = next;
       // a turn of the event loop between pages (SQLite answers synchronously; see laneLoop)
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await drain(l);
+    return true;
   };
 
   /** Secondary indexes, once a read model has caught up (a no-op when they are there already). */
@@ -644,7 +654,7 @@ export const projectionRunner = (options: RunnerOptions) => {
 
   const laneLoop = async (l: Lane) => {
     const { members } = l;
-    await streamPass(l);
+    while (running && (await streamPass(l)));
     let prefetched: { after: bigint; limit: number; page: Promise<readonly RecordedEvent[]> } | undefined;
     let size = batchSize;
     while (running) {
