@@ -39,6 +39,12 @@ export interface ProjectionContext {
    * where its committed rows are. When this is false, it must write everything it holds.
    */
   readonly mayDefer?: boolean;
+  /**
+   * The batch belongs to a rebuild read stream by stream (the runner's stream pass): an archive met here is
+   * met again at most in the next batch (when the page's end cut its stream), so rows kept for later batches
+   * need not outlive the batches still committing.
+   */
+  readonly byStream?: boolean;
 }
 
 /** `applyBatch`'s answer when it kept the batch's changes in memory and wrote nothing (see `mayDefer`). */

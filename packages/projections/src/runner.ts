@@ -316,6 +316,7 @@ export const projectionRunner = (options: RunnerOptions) => {
     events: readonly ProjectedEvent[],
     mayDefer: boolean,
     last: bigint,
+    byStream = false,
   ): Promise<SqlStatement[] | typeof DEFERRED | undefined> => {
     let answer: void | typeof DEFERRED;
     try {
@@ -325,6 +326,7 @@ export const projectionRunner = (options: RunnerOptions) => {
           committed: db,
           batchesUnderWay: PAGES_IN_FLIGHT,
           mayDefer,
+          byStream,
         },
         events,
       );
@@ -564,7 +566,7 @@ export const projectionRunner = (options: RunnerOptions) => {
       }
       const parts: { i: Instance; statements: SqlStatement[] }[] = [];
       for (const i of active) {
-        const out = await applyTo(l, i, projected, false, raw.at(-1)!.position);
+        const out = await applyTo(l, i, projected, false, raw.at(-1)!.position, true);
         if (out === undefined || out === DEFERRED) continue;
         parts.push({ i, statements: [...out, passGuard(i, at, next)] });
       }

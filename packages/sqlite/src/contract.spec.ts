@@ -14,6 +14,11 @@ eventStoreContract('sqlite', {
   teardown: async () => eventFiles.forEach((f) => f.remove()),
 });
 
+// in memory: the same statements on the store's own connection (a file's are read on a thread of their own)
+eventStoreContract('sqlite in memory', {
+  open: async (clock) => openSqliteStore({ path: ':memory:', clock, masterKey }).events,
+});
+
 // one file for the key suite: "a key survives reopening the store" reopens it
 const keysFile = tempDatabase('contract-keys');
 keyStoreContract('sqlite', {

@@ -8,6 +8,7 @@ import { GroupCommit } from './group-commit';
 import { sqliteCheckpointStore } from './sqlite-checkpoints';
 import { sqliteEventStore } from './sqlite-event-store';
 import { sqliteKeyStorage } from './sqlite-key-storage';
+import { streamReader } from './stream-reader';
 
 export const DEFAULT_DATABASE_PATH = './data/dossier.db';
 
@@ -48,18 +49,29 @@ export const openSqliteStore = (options: SqliteStoreOptions): SqliteStore => {
   const signal = appendSignal(options.pollMs ?? 250);
   const writer = new GroupCommit(db, () => signal.notify());
   const lifetime = new AbortController();
+  // a file can be opened again by a thread that reads the log stream by stream; memory cannot
+  const reader = path === ':memory:' ? undefined : streamReader(path);
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
       writer.close();
       lifetime.abort();
+      await reader?.close();
       db.close();
     })();
     return closed;
   };
   return {
     db,
-    events: sqliteEventStore({ db, writer, clock, signal, lifetime: lifetime.signal, close }),
+    events: sqliteEventStore({
+      db,
+      writer,
+      clock,
+      signal,
+      lifetime: lifetime.signal,
+      close,
+      ...(reader ? { reader } : {}),
+    }),
     keys: keyStoreOn(sqliteKeyStorage(db, close), masterKey),
     checkpoints: sqliteCheckpointStore(db),
     stats: () => writer.stats(),

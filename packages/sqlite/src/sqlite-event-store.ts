@@ -15,6 +15,8 @@ import { GENESIS_HASH, conflict, expectationHolds, pageSubscription, sealEvents 
 import type { EventRow } from './event-rows';
 import { EVENT_COLUMNS, toRecordedEvent } from './event-rows';
 import type { GroupCommit, Step } from './group-commit';
+import type { StreamReader } from './stream-reader';
+import { READ_BY_STREAM_SQL, readByStreamParams } from './stream-reader';
 
 type Appended = Awaited<ReturnType<EventStore['append']>>;
 
@@ -32,6 +34,8 @@ export interface SqliteEventStoreDeps {
   /** Aborts when the store closes, ending every subscription. */
   readonly lifetime: AbortSignal;
   readonly close: () => Promise<void>;
+  /** Reads stream by stream on a thread of its own (a database in a file); without it, on this connection. */
+  readonly reader?: StreamReader;
 }
 
 /** The EventStore port on the `events` and `streams` tables. Appends go through the group-commit writer. */
@@ -42,6 +46,7 @@ export const sqliteEventStore = ({
   signal,
   lifetime,
   close,
+  reader,
 }: SqliteEventStoreDeps): EventStore => {
   // integers come back as bigint (positions, revisions); the connection's own default stays as it was
   const prepare = (sql: string): Statement => db.prepare(sql).safeIntegers(true);
@@ -71,11 +76,7 @@ export const sqliteEventStore = ({
   const streamHeadsStmt = raw('SELECT stream_id, revision, position, hash FROM streams ORDER BY position');
 
   // (stream_id, revision) > (?, ?) walks the events_stream_revision index from the cursor on
-  const readByStreamStmt = raw(
-    `SELECT ${EVENT_COLUMNS} FROM events
-     WHERE (stream_id, revision) > (@streamId, @revision) AND position <= @upTo
-     ORDER BY stream_id, revision LIMIT @limit`,
-  );
+  const readByStreamStmt = raw(READ_BY_STREAM_SQL);
   const readAllStmts = new Map<string, Statement>();
   const readAllStmt = (withPrefix: boolean, typeCount: number): Statement => {
     const key = `${withPrefix}:${typeCount}`;
@@ -178,15 +179,11 @@ export const sqliteEventStore = ({
       return (rows as EventRow[]).map(toRecordedEvent);
     },
     readAll,
-    async readByStream({ after, upTo, limit = 1000 }) {
-      const rows = readByStreamStmt.all({
-        // an empty id sorts before every stream's
-        streamId: after?.streamId ?? '',
-        revision: after?.revision ?? -1n,
-        upTo,
-        limit,
-      });
-      return (rows as EventRow[]).map(toRecordedEvent);
+    async readByStream(options) {
+      const rows = reader
+        ? await reader.read(options)
+        : (readByStreamStmt.all(readByStreamParams(options)) as EventRow[]);
+      return rows.map(toRecordedEvent);
     },
     subscribe(options = {}) {
       const stop = options.signal ? AbortSignal.any([options.signal, lifetime]) : lifetime;

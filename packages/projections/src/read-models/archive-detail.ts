@@ -66,7 +66,7 @@ export const archiveDetail = (limits: { cached?: number; held?: number } = {}): 
       const states = new Map<string, Folded>();
       const table = ctx.table('archive_detail');
       const cache = cachesOn[ctx.dialect].of(table);
-      cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
+      cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1, ctx.byStream ? 0 : undefined);
       const holding = pendings.of(table);
       const pending = holding.states;
       const missing: string[] = [];

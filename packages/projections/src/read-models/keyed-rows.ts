@@ -62,7 +62,7 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
       const touched = forEachEvent(events, (e) => spec.touches(e));
       const table = ctx.table(spec.table);
       const cache = caches.of(table);
-      cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1);
+      cache.nextBatch((ctx.batchesUnderWay ?? 0) + 1, ctx.byStream ? 0 : undefined);
       const pending = held.of(table);
       const state = new Map<string, Held>();
       const missing: (readonly string[])[] = [];

@@ -11,8 +11,9 @@ export interface RowCache<V> {
   /**
    * A new batch begins; what the last `keep` batches (this one included) set is not evicted: those rows may
    * not be committed yet, so a row missing from the cache is known to be as the database has it.
+   * `capacity`: the bound from this batch on, instead of the cache's own (0: keep only those batches' rows).
    */
-  nextBatch(keep: number): void;
+  nextBatch(keep: number, capacity?: number): void;
   delete(key: string): void;
   clear(): void;
   readonly size: number;
@@ -44,6 +45,7 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
   let total = 0;
   let batch = 0;
   let keep = 1;
+  let limit = capacity;
   const use = (e: Entry<V>) => {
     e.used = uses++;
     queue.push(e);
@@ -56,7 +58,7 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
     total -= e.weight;
   };
   const evict = () => {
-    while (total > capacity && head < queue.length) {
+    while (total > limit && head < queue.length) {
       const e = queue[head]!;
       if (rows.get(e.key) === e && e.used === places[head]) {
         // the rows of the batches kept stay (for a while above the capacity)
@@ -109,11 +111,13 @@ export const rowCache = <V>(capacity: number): RowCache<V> => {
         total += weight;
         use(fresh);
       }
-      if (total > capacity || queue.length > 4 * rows.size + 4096) evict();
+      if (total > limit || queue.length > 4 * rows.size + 4096) evict();
     },
-    nextBatch(n) {
+    nextBatch(n, bound) {
       batch++;
       keep = Math.max(1, n);
+      limit = bound ?? capacity;
+      if (total > limit) evict();
     },
     delete: remove,
     clear: () => {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export type ChildScript = 'append-loop' | 'subscribe-loop' | 'contend-writer';
+export type ChildScript = 'append-loop' | 'subscribe-loop' | 'contend-writer' | 'read-by-stream';
 
 export interface Child {
   readonly proc: ChildProcess;

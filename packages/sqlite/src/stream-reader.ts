@@ -1,0 +1,101 @@
+import { Worker } from 'node:worker_threads';
+import type { ReadByStreamOptions } from '@dossier/core';
+import type { EventRow } from './event-rows';
+import { EVENT_COLUMNS } from './event-rows';
+
+/** The log in stream order from a cursor, up to a position: one statement for both threads. */
+export const READ_BY_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM events
+     WHERE (stream_id, revision) > (@streamId, @revision) AND position <= @upTo
+     ORDER BY stream_id, revision LIMIT @limit`;
+
+/** The statement's parameters (an empty id sorts before every stream's). */
+export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOptions) => ({
+  streamId: after?.streamId ?? '',
+  revision: after?.revision ?? -1n,
+  upTo,
+  limit,
+});
+
+/**
+ * The thread's code (plain JavaScript, run as given): a read-only connection of its own, each request
+ * answered with the rows as better-sqlite3 gives them (raw, integers as bigint).
+ */
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.path, { readonly: true, fileMustExist: true, timeout: 10000 });
+const stmt = db.prepare(workerData.sql).raw(true).safeIntegers(true);
+parentPort.on('message', (m) => {
+  if (m.close) { db.close(); parentPort.close(); return; }
+  try { parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) }); }
+  catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message), code: e && e.code }); }
+});
+`;
+
+interface Reply {
+  readonly id: number;
+  readonly rows?: EventRow[];
+  readonly error?: string;
+  readonly code?: string;
+}
+
+/**
+ * Reads of the log stream by stream on a thread of their own, started on first use. A rebuild asks for the
+ * next page before it folds the one it has; SQLite answers synchronously, so on the folding thread the two
+ * would take turns, and here they overlap: that thread only takes the rows over and parses their JSON.
+ * Events at or below a position that was the head are final, so a second connection reads them as the
+ * store's own would.
+ */
+export const streamReader = (path: string) => {
+  let worker: Worker | undefined;
+  let next = 0;
+  let dead: Error | undefined;
+  const pending = new Map<number, { resolve: (rows: EventRow[]) => void; reject: (e: unknown) => void }>();
+  const failAll = (e: Error) => {
+    dead ??= e;
+    for (const p of pending.values()) p.reject(dead);
+    pending.clear();
+  };
+  const start = (): Worker => {
+    const w = new Worker(THREAD, {
+      eval: true,
+      workerData: { driver: require.resolve('better-sqlite3'), path, sql: READ_BY_STREAM_SQL },
+    });
+    w.on('message', (r: Reply) => {
+      const p = pending.get(r.id);
+      if (!p) return;
+      pending.delete(r.id);
+      // an idle reader does not keep the process alive; one with a read under way does
+      if (pending.size === 0) w.unref();
+      if (r.rows) p.resolve(r.rows);
+      else p.reject(Object.assign(new Error(`stream reader: ${r.error}`), r.code ? { code: r.code } : {}));
+    });
+    w.on('error', (e) => failAll(e));
+    w.on('exit', (code) => failAll(new Error(`the stream reader thread ended (exit code ${code})`)));
+    return w;
+  };
+  return {
+    read(options: ReadByStreamOptions): Promise<EventRow[]> {
+      if (dead) return Promise.reject(dead);
+      worker ??= start();
+      const id = next++;
+      worker.ref();
+      return new Promise<EventRow[]>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker!.postMessage({ id, params: readByStreamParams(options) });
+      });
+    },
+    async close(): Promise<void> {
+      const w = worker;
+      worker = undefined;
+      if (!w) return;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      // held until it has ended: an idle reader does not keep the process alive, but its closing must
+      w.ref();
+      if (!dead) w.postMessage({ close: true });
+      await exited;
+    },
+  };
+};
+
+export type StreamReader = ReturnType<typeof streamReader>;
