@@ -54,6 +54,24 @@ describe('the rows kept between batches (issue #4: memory flat in the number of 
     expect([cache.get('huge'), cache.get('f')]).toEqual([undefined, 'f']);
   });
 
+  it("a batch may lower the bound (a stream pass: 0): only what the batches still committing wrote stays, and the cache's own bound returns after", () => {
+    const cache = rowCache<string>(100);
+    for (const k of ['a', 'b', 'c']) {
+      cache.nextBatch(2);
+      cache.set(k, k);
+    }
+    expect(cache.size).toBe(3);
+    cache.nextBatch(2, 0); // batch 4: batch 3 may still be committing; a and b go at once
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([undefined, undefined, 'c']);
+    cache.set('d', 'd');
+    cache.nextBatch(2, 0); // batch 5: only batch 4's row stays
+    expect([cache.get('c'), cache.get('d'), cache.size]).toEqual([undefined, 'd', 1]);
+    cache.nextBatch(2); // its own bound again: nothing goes
+    for (const k of ['e', 'f', 'g']) cache.set(k, k);
+    cache.nextBatch(2);
+    expect(cache.size).toBe(4);
+  });
+
   it('stays least-recently-used through many uses and evictions (its queue of uses is compacted)', () => {
     const capacity = 50;
     const cache = rowCache<number>(capacity);
