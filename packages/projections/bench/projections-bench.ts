@@ -95,6 +95,8 @@ const rebuild = async (
     batchSize: 2000,
     // BENCH_DEFER_MS: how long a read model catching up may hold its rows back (the runner's deferForMs)
     ...(process.env.BENCH_DEFER_MS ? { deferForMs: Number(process.env.BENCH_DEFER_MS) } : {}),
+    // BENCH_BY_STREAM=0: read the log in position order from the start, not stream by stream (the stream pass)
+    ...(process.env.BENCH_BY_STREAM === '0' ? { byStream: false } : {}),
     ...(writer ? { writer } : {}),
   });
   global.gc?.();
