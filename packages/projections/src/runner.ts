@@ -519,7 +519,7 @@ export const projectionRunner = (options: RunnerOptions) => {
     if (!first) return false;
     const upTo = BigInt(first.up_to);
     let at: StreamCursor = { streamId: first.stream_id as string, revision: BigInt(first.revision) };
-    // the read models whose cursors stand together (one commit moves them all); any other finishes later
+    // the read models whose cursors stand together read the same pages; any other finishes in a later pass
     const members = live.filter((i) => {
       const c = cursorOf(i);
       return (
