@@ -26,8 +26,10 @@ export interface ProjectionStatus {
   readonly version: number;
   readonly active: boolean;
   readonly checkpoint: bigint;
-  /** Events behind the head of the log. */
+  /** Events behind the head of the log (during a stream pass: the head less the events the pass has committed). */
   readonly lag: bigint;
+  /** A rebuild stream by stream under way: the events its committed pages held, of the log up to `upTo`. */
+  readonly pass?: { readonly events: bigint; readonly upTo: bigint };
   readonly state: ProjectionState;
   readonly error?: string;
 }
@@ -60,6 +62,8 @@ interface Instance {
   error?: string;
   /** Its secondary indexes are known to exist. */
   indexed?: boolean;
+  /** During a stream pass: the events its committed pages held (kept with its cursor), and the pass's end. */
+  pass?: { events: bigint; readonly upTo: bigint };
 }
 
 /** Read models that read the log together: the active ones, or the new versions rebuilding side by side. */
@@ -185,6 +189,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         .addColumn('up_to', 'bigint', (c) => c.notNull())
         .addColumn('stream_id', 'text', (c) => c.notNull())
         .addColumn('revision', 'bigint', (c) => c.notNull())
+        .addColumn('events', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint(`${STREAM_PASS}_pk`, ['name', 'version'])
         .execute();
       await trx.schema
@@ -260,12 +265,21 @@ export const projectionRunner = (options: RunnerOptions) => {
   };
 
   /** Hand a commit over; the instances' checkpoints move when it has committed. */
-  const submit = (lane: Lane, group: Instance[], statements: SqlStatement[], last: bigint) =>
+  const submit = (
+    lane: Lane,
+    group: Instance[],
+    statements: SqlStatement[],
+    last: bigint,
+    committed?: (i: Instance) => void,
+  ) =>
     writerFor(group[0]!)
       .commit(statements)
       .then(
         () => {
-          for (const i of group) if (last > i.checkpoint) i.checkpoint = last;
+          for (const i of group) {
+            if (last > i.checkpoint) i.checkpoint = last;
+            committed?.(i);
+          }
           checkpointsMoved();
         },
         (err: unknown) => {
@@ -357,15 +371,22 @@ export const projectionRunner = (options: RunnerOptions) => {
   /**
    * Hand a page's writes over: on SQLite (one writer) one commit for all read models, on PostgreSQL one per
    * read model, which the server applies side by side. Each one's checkpoint moves to `last` (if higher) once
-   * its commit is in. The commits run while the next page is folded.
+   * its commit is in, and `committed` is told. The commits run while the next page is folded.
    */
-  const handOver = (lane: Lane, parts: { i: Instance; statements: SqlStatement[] }[], last: bigint) => {
+  const handOver = (
+    lane: Lane,
+    parts: { i: Instance; statements: SqlStatement[] }[],
+    last: bigint,
+    committed?: (i: Instance) => void,
+  ) => {
     if (parts.length === 0) return;
     const units = writerPerModel
       ? parts.map((p) => ({ group: [p.i], statements: p.statements }))
       : [{ group: parts.map((p) => p.i), statements: parts.flatMap((p) => p.statements) }];
     lane.pages.push(
-      Promise.all(units.map((u) => submit(lane, u.group, u.statements, last))).then(() => undefined),
+      Promise.all(units.map((u) => submit(lane, u.group, u.statements, last, committed))).then(
+        () => undefined,
+      ),
     );
   };
 
@@ -399,11 +420,11 @@ export const projectionRunner = (options: RunnerOptions) => {
     handOver(lane, parts, last);
   };
 
-  /** The guarded move of a stream pass's cursor: on only from where this runner left it. */
-  const passGuard = (i: Instance, from: StreamCursor, to: StreamCursor): SqlStatement => {
+  /** The guarded move of a stream pass's cursor (and of its count of events): on only from where this runner left it. */
+  const passGuard = (i: Instance, from: StreamCursor, to: StreamCursor, events: bigint): SqlStatement => {
     const q = db
       .updateTable(STREAM_PASS)
-      .set({ stream_id: to.streamId, revision: to.revision.toString() })
+      .set({ stream_id: to.streamId, revision: to.revision.toString(), events: events.toString() })
       .where('name', '=', i.projection.name)
       .where('version', '=', i.projection.version)
       .where('stream_id', '=', from.streamId)
@@ -507,6 +528,7 @@ export const projectionRunner = (options: RunnerOptions) => {
               up_to: head.toString(),
               stream_id: '',
               revision: '-1',
+              events: '0',
             })
             .onConflict((oc) => oc.columns(['name', 'version']).doNothing())
             .execute();
@@ -529,6 +551,9 @@ export const projectionRunner = (options: RunnerOptions) => {
         BigInt(c.revision) === at.revision
       );
     });
+    // the events its pages held, as committed with the cursors (they all stand at the same one)
+    let events = BigInt(first.events);
+    for (const i of members) i.pass = { events, upTo };
     let size = batchSize;
     let prefetched: Promise<readonly RecordedEvent[]> | undefined;
     while (running) {
@@ -547,6 +572,7 @@ export const projectionRunner = (options: RunnerOptions) => {
           l,
           active.map((i) => ({ i, statements: [guard(i, upTo), passEnd(i)] })),
           upTo,
+          (i) => delete i.pass,
         );
         await drain(l);
         for (const i of active) i.folded = i.applied = upTo;
@@ -565,13 +591,16 @@ export const projectionRunner = (options: RunnerOptions) => {
         return true;
       }
       const parts: { i: Instance; statements: SqlStatement[] }[] = [];
+      const held = (events += BigInt(raw.length));
       for (const i of active) {
         const out = await applyTo(l, i, projected, false, raw.at(-1)!.position, true);
         if (out === undefined || out === DEFERRED) continue;
-        parts.push({ i, statements: [...out, passGuard(i, at, next)] });
+        parts.push({ i, statements: [...out, passGuard(i, at, next, held)] });
       }
-      // the checkpoints stay at 0 until the pass ends
-      handOver(l, parts, 0n);
+      // the checkpoints stay at 0 until the pass ends; its count of events moves with each commit
+      handOver(l, parts, 0n, (i) => {
+        if (i.pass && held > i.pass.events) i.pass.events = held;
+      });
       at = next;
       // a turn of the event loop between pages (SQLite answers synchronously; see laneLoop)
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -731,6 +760,12 @@ export const projectionRunner = (options: RunnerOptions) => {
 
   let liveLane: Lane = newLane([], false);
 
+  /** Events behind the head: past the checkpoint, or, during a stream pass, not yet in its committed pages. */
+  const lagOf = (i: Instance): bigint => {
+    const done = i.pass ? i.pass.events : i.checkpoint;
+    return head > done ? head - done : 0n;
+  };
+
   return {
     async start(): Promise<void> {
       await setup();
@@ -762,8 +797,9 @@ export const projectionRunner = (options: RunnerOptions) => {
         version: i.projection.version,
         active: i.active,
         checkpoint: i.checkpoint,
-        lag: head > i.checkpoint ? head - i.checkpoint : 0n,
+        lag: lagOf(i),
         state: i.state,
+        ...(i.pass ? { pass: { ...i.pass } } : {}),
         ...(i.error ? { error: i.error } : {}),
       }));
     },

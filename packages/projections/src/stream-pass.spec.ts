@@ -177,4 +177,47 @@ describe.each([
     expect(failed.left).toEqual([]);
     expect(failed.status.every((s) => s.checkpoint === failed.head && s.state === 'live')).toBe(true);
   }, 60_000);
+
+  it('reports its progress: during the pass the lag falls page by page as its count of events rises, then the pass is gone', async () => {
+    const store = await interleaved();
+    const handle = await open();
+    if (!handle) return console.warn('PostgreSQL unreachable: skipped');
+    try {
+      const seen: { events: bigint; lag: bigint }[] = [];
+      let runner: ReturnType<typeof projectionRunner> | undefined;
+      // at each of its pages, how the list read model's status reads
+      const watching: Projection = {
+        ...tierMovements,
+        async applyBatch(ctx, events) {
+          const s = (await runner!.status()).find((x) => x.name === 'archive-list')!;
+          if (s.pass) seen.push({ events: s.pass.events, lag: s.lag });
+          await tierMovements.applyBatch(ctx, events);
+        },
+      };
+      runner = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: allReadModels().map((m) => (m.name === 'tier-movements' ? watching : m)),
+        batchSize: 8,
+        catchUpBatchSize: 8,
+        pollMs: 10,
+      });
+      const head = await store.headPosition();
+      await runner.start();
+      expect(await runner.waitFor(head, 20_000)).toBe(true);
+      const after = (await runner.status()).find((x) => x.name === 'archive-list')!;
+      await runner.stop();
+      expect(seen.length).toBeGreaterThan(3);
+      expect(seen[0]).toEqual({ events: 0n, lag: head });
+      for (let k = 1; k < seen.length; k++) {
+        expect(seen[k]!.events).toBeGreaterThanOrEqual(seen[k - 1]!.events);
+        expect(seen[k]!.lag).toBe(head - seen[k]!.events);
+      }
+      expect(seen.some((x) => x.events > 0n && x.events < head)).toBe(true);
+      expect([after.pass, after.lag]).toEqual([undefined, 0n]);
+    } finally {
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
 });

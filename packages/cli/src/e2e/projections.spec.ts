@@ -51,6 +51,41 @@ describe('dossier projections status', () => {
     expect(json.readModels.every((m) => m.lag === '0' && m.active)).toBe(true);
   });
 
+  it('during a rebuild stream by stream, the lag is the head less the events the pass has committed', async () => {
+    const s = demoStore();
+    const head = checkpointOf(s, 'sla-board').position;
+    // what the runner's stream pass keeps while it runs: the checkpoint still at 0, a cursor and a count
+    withDatabase(s.db, (db) => {
+      db.prepare(
+        `CREATE TABLE IF NOT EXISTS projection_stream_pass (name text not null, version integer not null,
+         up_to bigint not null, stream_id text not null, revision bigint not null, events bigint not null,
+         primary key (name, version))`,
+      ).run();
+      db.prepare(
+        `UPDATE projection_checkpoints SET position = 0, state = 'catching_up' WHERE name = 'sla-board'`,
+      ).run();
+      db.prepare(`INSERT INTO projection_stream_pass VALUES ('sla-board', 1, ?, 'archive-x', 3, 100)`).run(
+        head,
+      );
+    });
+    const json = JSON.parse((await runCli(['--store', s.url, 'projections', 'status', '--json'])).stdout) as {
+      head: string;
+      readModels: {
+        name: string;
+        lag: string;
+        checkpoint: string;
+        pass?: { events: string; upTo: string };
+      }[];
+    };
+    const sla = json.readModels.find((m) => m.name === 'sla-board')!;
+    expect(sla).toMatchObject({
+      checkpoint: '0',
+      lag: String(BigInt(json.head) - 100n),
+      pass: { events: '100', upTo: String(head) },
+    });
+    expect(json.readModels.find((m) => m.name === 'archive-list')!.pass).toBeUndefined();
+  });
+
   it('exits 1 when an active read model failed, and says why', async () => {
     const s = demoStore();
     withDatabase(s.db, (db) =>
