@@ -184,17 +184,18 @@ describe.each([
     if (!handle) return console.warn('PostgreSQL unreachable: skipped');
     try {
       const seen: { events: bigint; lag: bigint }[] = [];
-      let runner: ReturnType<typeof projectionRunner> | undefined;
+      // the runner, made after its read models: they look it up as they run
+      const late: { runner?: ReturnType<typeof projectionRunner> } = {};
       // at each of its pages, how the list read model's status reads
       const watching: Projection = {
         ...tierMovements,
         async applyBatch(ctx, events) {
-          const s = (await runner!.status()).find((x) => x.name === 'archive-list')!;
+          const s = (await late.runner!.status()).find((x) => x.name === 'archive-list')!;
           if (s.pass) seen.push({ events: s.pass.events, lag: s.lag });
           await tierMovements.applyBatch(ctx, events);
         },
       };
-      runner = projectionRunner({
+      const runner = (late.runner = projectionRunner({
         store,
         db: handle.db,
         dialect,
@@ -202,7 +203,7 @@ describe.each([
         batchSize: 8,
         catchUpBatchSize: 8,
         pollMs: 10,
-      });
+      }));
       const head = await store.headPosition();
       await runner.start();
       expect(await runner.waitFor(head, 20_000)).toBe(true);
