@@ -10,6 +10,7 @@ import type {
 } from '@dossier/core';
 import { WriteExpectationFailed, defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
+import { beginPass, createStreamPassTable, passEnd, passMove, readPasses } from './stream-pass-rows';
 import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
 import { DEFERRED, EventFailure, physicalTable } from './projection';
 import { kyselyReadModelWriter } from './writing/kysely-writer';
@@ -120,8 +121,6 @@ export interface RunnerOptions {
 }
 
 const CHECKPOINTS = 'projection_checkpoints';
-/** Where a rebuild reading the log stream by stream stands, per read model, while it runs (see `streamPass`). */
-const STREAM_PASS = 'projection_stream_pass';
 const ACTIVE = 'projection_active';
 /** The advisory lock PostgreSQL starters take while they create tables ('DoSS' + 1). */
 const SETUP_LOCK = 0x446f5301;
@@ -181,17 +180,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         .addColumn('error', 'text')
         .addPrimaryKeyConstraint(`${CHECKPOINTS}_pk`, ['name', 'version'])
         .execute();
-      await trx.schema
-        .createTable(STREAM_PASS)
-        .ifNotExists()
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('version', 'integer', (c) => c.notNull())
-        .addColumn('up_to', 'bigint', (c) => c.notNull())
-        .addColumn('stream_id', 'text', (c) => c.notNull())
-        .addColumn('revision', 'bigint', (c) => c.notNull())
-        .addColumn('events', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint(`${STREAM_PASS}_pk`, ['name', 'version'])
-        .execute();
+      await createStreamPassTable(trx);
       await trx.schema
         .createTable(ACTIVE)
         .ifNotExists()
@@ -420,28 +409,6 @@ export const projectionRunner = (options: RunnerOptions) => {
     handOver(lane, parts, last);
   };
 
-  /** The guarded move of a stream pass's cursor (and of its count of events): on only from where this runner left it. */
-  const passGuard = (i: Instance, from: StreamCursor, to: StreamCursor, events: bigint): SqlStatement => {
-    const q = db
-      .updateTable(STREAM_PASS)
-      .set({ stream_id: to.streamId, revision: to.revision.toString(), events: events.toString() })
-      .where('name', '=', i.projection.name)
-      .where('version', '=', i.projection.version)
-      .where('stream_id', '=', from.streamId)
-      .where('revision', '=', from.revision.toString())
-      .compile();
-    return { sql: q.sql, parameters: q.parameters, expectChanges: 1 };
-  };
-
-  const passEnd = (i: Instance): SqlStatement => {
-    const q = db
-      .deleteFrom(STREAM_PASS)
-      .where('name', '=', i.projection.name)
-      .where('version', '=', i.projection.version)
-      .compile();
-    return { sql: q.sql, parameters: q.parameters, expectChanges: 1 };
-  };
-
   /** Stop every read model of a pass or page at an event that cannot be decoded; the lanes' others go on. */
   const stopAllAt = async (lane: Lane, members: Instance[], poison: PoisonEvent) => {
     await drain(lane);
@@ -490,69 +457,30 @@ export const projectionRunner = (options: RunnerOptions) => {
     const readByStream = store.readByStream.bind(store);
     const live = l.members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
     if (live.length === 0) return false;
-    const cursors = async () => {
-      const rows = await db.selectFrom(STREAM_PASS).selectAll().execute();
-      return (i: Instance) =>
-        rows.find((r) => r.name === i.projection.name && Number(r.version) === i.projection.version);
-    };
-    let cursorOf = await cursors();
-    if (!live.some(cursorOf)) {
+    const ref = (i: Instance) => ({ name: i.projection.name, version: i.projection.version });
+    let passOf = await readPasses(db);
+    if (!live.some((i) => passOf(ref(i)))) {
       // a pass begun is finished whatever the options say; a new one begins only when allowed
       if (options.byStream === false) return false;
       if (!live.every((i) => i.projection.perStream && i.checkpoint === 0n)) return false;
       const head = await store.headPosition();
       if (head === 0n) return false;
-      // begun only while every checkpoint is at 0 in the database (another runner may have ended a pass since
-      // this one looked); another runner beginning at once finds the first one's rows, and both follow them
-      const begun = await db.transaction().execute(async (trx) => {
-        let atStart = trx
-          .selectFrom(CHECKPOINTS)
-          .select('name')
-          .where('position', '=', '0')
-          .where((eb) =>
-            eb.or(
-              live.map((i) =>
-                eb.and([eb('name', '=', i.projection.name), eb('version', '=', i.projection.version)]),
-              ),
-            ),
-          );
-        // PostgreSQL: wait for a pass being ended (it moves these rows) and read them as it left them
-        if (dialect === 'postgres') atStart = atStart.forUpdate();
-        if ((await atStart.execute()).length !== live.length) return false;
-        for (const i of live)
-          await trx
-            .insertInto(STREAM_PASS)
-            .values({
-              name: i.projection.name,
-              version: i.projection.version,
-              up_to: head.toString(),
-              stream_id: '',
-              revision: '-1',
-              events: '0',
-            })
-            .onConflict((oc) => oc.columns(['name', 'version']).doNothing())
-            .execute();
-        return true;
-      });
-      if (!begun) return false;
-      cursorOf = await cursors();
+      if (!(await beginPass(db, dialect, CHECKPOINTS, live.map(ref), head))) return false;
+      passOf = await readPasses(db);
     }
-    const first = live.map(cursorOf).find((r) => r !== undefined);
+    const first = live.map((i) => passOf(ref(i))).find((r) => r !== undefined);
     if (!first) return false;
-    const upTo = BigInt(first.up_to);
-    let at: StreamCursor = { streamId: first.stream_id as string, revision: BigInt(first.revision) };
+    const { upTo } = first;
+    let at = first.at;
     // the read models whose cursors stand together read the same pages; any other finishes in a later pass
     const members = live.filter((i) => {
-      const c = cursorOf(i);
+      const p = passOf(ref(i));
       return (
-        c !== undefined &&
-        BigInt(c.up_to) === upTo &&
-        c.stream_id === at.streamId &&
-        BigInt(c.revision) === at.revision
+        p !== undefined && p.upTo === upTo && p.at.streamId === at.streamId && p.at.revision === at.revision
       );
     });
     // the events its pages held, as committed with the cursors (they all stand at the same one)
-    let events = BigInt(first.events);
+    let events = first.events;
     for (const i of members) i.pass = { events, upTo };
     let size = batchSize;
     let prefetched: Promise<readonly RecordedEvent[]> | undefined;
@@ -570,7 +498,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         // the end: the checkpoints move to where the pass read up to, and the cursors go
         handOver(
           l,
-          active.map((i) => ({ i, statements: [guard(i, upTo), passEnd(i)] })),
+          active.map((i) => ({ i, statements: [guard(i, upTo), passEnd(db, ref(i))] })),
           upTo,
           (i) => delete i.pass,
         );
@@ -595,7 +523,7 @@ export const projectionRunner = (options: RunnerOptions) => {
       for (const i of active) {
         const out = await applyTo(l, i, projected, false, raw.at(-1)!.position, true);
         if (out === undefined || out === DEFERRED) continue;
-        parts.push({ i, statements: [...out, passGuard(i, at, next, held)] });
+        parts.push({ i, statements: [...out, passMove(db, ref(i), at, next, held)] });
       }
       // the checkpoints stay at 0 until the pass ends; its count of events moves with each commit
       handOver(l, parts, 0n, (i) => {
