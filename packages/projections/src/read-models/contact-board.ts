@@ -4,7 +4,7 @@ import type { Projection, ProjectionContext } from '../projection';
 import { keyedRows } from './keyed-rows';
 import type { Row } from './sql';
 
-const withDue = (ctx: ProjectionContext, r: Row): Row => {
+const withDue = (r: Row, ctx: ProjectionContext): Row => {
   const input = {
     tier: r.tier as Tier,
     tierSince: r.tier_since as string,
@@ -54,20 +54,22 @@ export const contactBoard = (): Projection =>
     },
     indexes: [{ table: 'contact_board', name: 'custodian', columns: ['custodian_id', 'phone_due'] }],
     creates: (e) => e.kind === 'archive' && e.event.type === 'ArchiveCreated',
+    // the next dues follow from the tier and the last contacts: computed when the row is written
+    finish: withDue,
     touches: (e) => (e.kind === 'archive' && CHANGES_CONTACTS.has(e.event.type) ? [[e.archiveId]] : []),
-    reduce(row, e, _key, ctx) {
+    reduce(row, e) {
       if (e.kind !== 'archive') return row;
       const { event } = e;
       if (event.type === 'ArchiveCreated') {
         const d = event.data;
-        return withDue(ctx, {
+        return {
           archive_id: d.archiveId,
           custodian_id: d.custodian.id,
           tier: d.tier,
           tier_since: d.createdAt,
           last_phone: null,
           last_visit: null,
-        });
+        };
       }
       if (!row) return row;
       switch (event.type) {
@@ -76,7 +78,7 @@ export const contactBoard = (): Projection =>
         case 'CustodianChanged':
           return { ...row, custodian_id: event.data.to.id };
         case 'TierChanged':
-          return withDue(ctx, { ...row, tier: event.data.to, tier_since: event.data.at });
+          return { ...row, tier: event.data.to, tier_since: event.data.at };
         case 'ContactLogged': {
           const column =
             event.data.channel === 'phone'
@@ -85,7 +87,7 @@ export const contactBoard = (): Projection =>
                 ? 'last_visit'
                 : undefined;
           if (!column || (row[column] && (row[column] as string) >= event.data.at)) return row;
-          return withDue(ctx, { ...row, [column]: event.data.at });
+          return { ...row, [column]: event.data.at };
         }
         default:
           return row;

@@ -28,6 +28,11 @@ export interface KeyedRowsSpec {
   creates?(e: ProjectedEvent): boolean;
   /** The row after the event: a new object when changed, the same one when not, null when absent. */
   reduce(row: Row | null, e: ProjectedEvent, key: readonly string[], ctx: ProjectionContext): Row | null;
+  /**
+   * The row as it is written, from the row the events left: columns derived from others, computed once a
+   * write rather than once an event (a new object; the row the reducers see need not carry them).
+   */
+  finish?(row: Row, ctx: ProjectionContext): Row;
 }
 
 /** A key's values as one string (a single column's value as it is). */
@@ -128,8 +133,9 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
       const upserts: Row[] = [];
       const deletes: string[] = [];
       for (const [j, h] of pending) {
-        cache.set(j, h.row);
-        if (h.row) upserts.push(h.row);
+        const row = h.row && spec.finish ? spec.finish(h.row, ctx) : h.row;
+        cache.set(j, row);
+        if (row) upserts.push(row);
         else if (h.existed) deletes.push(j.split('\u0000')[0]!);
       }
       pending.clear();
