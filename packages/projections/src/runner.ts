@@ -288,6 +288,8 @@ export const projectionRunner = (options: RunnerOptions) => {
     i.projection.reset?.();
     i.state = 'failed';
     i.error = err.message;
+    // a pass it stopped in reports no progress any more
+    delete i.pass;
     await saveState(i, 'failed', err.message);
     options.onError?.(err);
   };
@@ -414,6 +416,7 @@ export const projectionRunner = (options: RunnerOptions) => {
     await drain(lane);
     for (const i of members.filter((x) => x.state !== 'failed')) {
       i.state = 'failed';
+      delete i.pass;
       i.error = poison.message.replace('projection *', `projection ${i.projection.name}`);
       await saveState(i, 'failed', i.error);
     }

@@ -4,6 +4,7 @@ import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from
 import type { EventStore, ReadModelWriter, SqlStatement } from '@dossier/core';
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import type { Projection } from './projection';
+import { forEachEvent } from './projection';
 import { allReadModels, tierMovements } from './read-models';
 import { projectionRunner } from './runner';
 import { postgresKysely, sqliteKysely } from './testing-db';
@@ -217,6 +218,53 @@ describe.each([
       }
       expect(seen.some((x) => x.events > 0n && x.events < head)).toBe(true);
       expect([after.pass, after.lag]).toEqual([undefined, 0n]);
+    } finally {
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('a read model that throws on an event inside the pass stops there, naming it; the others finish the pass', async () => {
+    const store = await interleaved();
+    const handle = await open();
+    if (!handle) return console.warn('PostgreSQL unreachable: skipped');
+    try {
+      const poisoned: Projection = {
+        name: 'poisoned',
+        version: 1,
+        tables: [],
+        perStream: true,
+        async createTables() {},
+        async applyBatch(_ctx, events) {
+          forEachEvent(events, (e) => {
+            if (e.recorded.type === 'TierChanged') throw new Error('boom');
+          });
+        },
+      };
+      const errors: string[] = [];
+      const runner = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [poisoned, ...allReadModels()],
+        batchSize: 8,
+        catchUpBatchSize: 8,
+        pollMs: 10,
+        onError: (e) => errors.push(e.message),
+      });
+      const head = await store.headPosition();
+      await runner.start();
+      // every read model that did not fail
+      expect(await runner.waitFor(head, 20_000)).toBe(true);
+      const status = await runner.status();
+      await runner.stop();
+      const bad = status.find((s) => s.name === 'poisoned')!;
+      expect(errors).toEqual([
+        expect.stringMatching(/projection poisoned stopped at event position \d+ \(TierChanged\): boom/),
+      ]);
+      // stopped inside the pass: its checkpoint never moved, and it reports no pass any more
+      expect([bad.state, bad.checkpoint, bad.pass]).toEqual(['failed', 0n, undefined]);
+      for (const s of status.filter((x) => x.name !== 'poisoned'))
+        expect([s.checkpoint, s.pass]).toEqual([head, undefined]);
     } finally {
       await handle.cleanup().catch(() => undefined);
     }
