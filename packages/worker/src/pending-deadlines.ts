@@ -130,6 +130,8 @@ export const pendingDeadlines: Projection = {
   name: 'pending-deadlines',
   version: 1,
   tables: [DEADLINES, ARCHIVES, TRANSACTIONS],
+  // every row is one archive's, derived from its own events: a rebuild may read the log stream by stream
+  perStream: true,
   async createTables(ctx) {
     const d = ctx.table(DEADLINES);
     await ctx.db.schema

@@ -15,6 +15,8 @@ export const entityIndex: Projection = {
   name: ENTITY_INDEX,
   version: 1,
   tables: [ENTITY_TABLE],
+  // every row names its archive, and is only ever inserted: a rebuild may read the log stream by stream
+  perStream: true,
   async createTables(ctx) {
     const t = ctx.table(ENTITY_TABLE);
     await ctx.db.schema
