@@ -1,27 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from '@dossier/core';
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import type { ReadModelWriter } from '@dossier/core';
 import type { Projection } from './projection';
 import { DEFERRED } from './projection';
 import { archiveDetail, archiveList } from './read-models';
 import { projectionRunner } from './runner';
-import { postgresKysely, sqliteKysely } from './testing-db';
+import { commandLog, postgresKysely, sqliteKysely } from './testing-db';
 import { kyselyReadModelWriter } from './writing/kysely-writer';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
 /** One archive, then `contacts` contacts and `transactions` transactions, one command (one event) each. */
 const history = async (contacts: number, transactions = 0) => {
-  const clock = fixedClock('2026-03-02T02:00:00.000Z');
-  const store = inMemoryEventStore(clock);
-  const h = commandHandler({ store, keys: inMemoryKeyStore(), clock });
-  const ok = async (c: unknown) => {
-    const r = await h.execute(c);
-    if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
-  };
+  const { store, ok } = commandLog();
   const id = randomUUID();
   const mm = anActor('marketing_manager', 'mm-1');
   await ok(aCreateArchive(id));

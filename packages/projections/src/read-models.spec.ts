@@ -5,9 +5,7 @@ import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import { allReadModels } from './read-models';
 import { projectionRunner } from './runner';
-import type { Projection } from './projection';
-import { forEachEvent } from './projection';
-import { postgresKysely, sqliteKysely } from './testing-db';
+import { postgresKysely, sqliteKysely, throwsOnTierChanged } from './testing-db';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -238,17 +236,7 @@ describe.each([
     if (!handle) return;
     try {
       const { store } = await history();
-      const poison: Projection = {
-        name: 'poisoned',
-        version: 1,
-        tables: [],
-        async createTables() {},
-        async applyBatch(_ctx, events) {
-          forEachEvent(events, (e) => {
-            if (e.recorded.type === 'TierChanged') throw new Error('boom');
-          });
-        },
-      };
+      const poison = throwsOnTierChanged();
       const errors: string[] = [];
       const runner = projectionRunner({
         store,

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from '@dossier/core';
 import type { EventStore, ReadModelWriter, SqlStatement } from '@dossier/core';
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import type { Projection } from './projection';
-import { forEachEvent } from './projection';
 import { allReadModels, tierMovements } from './read-models';
 import { projectionRunner } from './runner';
-import { postgresKysely, sqliteKysely } from './testing-db';
+import { commandLog, postgresKysely, sqliteKysely, throwsOnTierChanged } from './testing-db';
 import { kyselyReadModelWriter } from './writing/kysely-writer';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -17,13 +15,7 @@ const ROUNDS = 8;
 
 /** Six archives whose histories interleave, round by round, as a real log does. */
 const interleaved = async () => {
-  const clock = fixedClock('2026-03-02T02:00:00.000Z');
-  const store = inMemoryEventStore(clock);
-  const h = commandHandler({ store, keys: inMemoryKeyStore(), clock });
-  const ok = async (c: unknown) => {
-    const r = await h.execute(c);
-    if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
-  };
+  const { store, ok } = commandLog();
   const ids = Array.from({ length: ARCHIVES }, () => randomUUID());
   const mm = anActor('marketing_manager', 'mm-1');
   for (const id of ids) await ok(aCreateArchive(id));
@@ -228,18 +220,7 @@ describe.each([
     const handle = await open();
     if (!handle) return console.warn('PostgreSQL unreachable: skipped');
     try {
-      const poisoned: Projection = {
-        name: 'poisoned',
-        version: 1,
-        tables: [],
-        perStream: true,
-        async createTables() {},
-        async applyBatch(_ctx, events) {
-          forEachEvent(events, (e) => {
-            if (e.recorded.type === 'TierChanged') throw new Error('boom');
-          });
-        },
-      };
+      const poisoned = throwsOnTierChanged({ perStream: true });
       const errors: string[] = [];
       const runner = projectionRunner({
         store,

@@ -7,6 +7,9 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { EventStore } from '@dossier/core';
+import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from '@dossier/core';
+import type { Projection } from './projection';
+import { forEachEvent } from './projection';
 import { allReadModels } from './read-models';
 import { projectionRunner } from './runner';
 import { cachingSqliteDatabase } from './statement-cache';
@@ -111,3 +114,29 @@ export const cleanSqliteBuild = async (
   await runner.stop();
   return reached;
 };
+
+/** An in-memory log and a command handler on it: `ok` runs a command and throws on a refusal. */
+export const commandLog = () => {
+  const clock = fixedClock('2026-03-02T02:00:00.000Z');
+  const store = inMemoryEventStore(clock);
+  const h = commandHandler({ store, keys: inMemoryKeyStore(), clock });
+  const ok = async (c: unknown) => {
+    const r = await h.execute(c);
+    if (r._tag === 'Left') throw new Error(JSON.stringify(r.left));
+  };
+  return { store, ok };
+};
+
+/** A read model named `poisoned` that throws on every TierChanged: the poison event of the runner's specs. */
+export const throwsOnTierChanged = (options: { perStream?: boolean } = {}): Projection => ({
+  name: 'poisoned',
+  version: 1,
+  tables: [],
+  ...(options.perStream ? { perStream: true } : {}),
+  async createTables() {},
+  async applyBatch(_ctx, events) {
+    forEachEvent(events, (e) => {
+      if (e.recorded.type === 'TierChanged') throw new Error('boom');
+    });
+  },
+});
