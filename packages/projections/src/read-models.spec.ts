@@ -123,7 +123,7 @@ describe.each([
   ['sqlite', async () => sqliteKysely()],
   ['postgres', async () => postgresKysely()],
 ] as const)('read models on %s (issue #4)', (dialect, open) => {
-  it('builds every read model from the log, and destruction leaves no personal field in plaintext anywhere', async () => {
+  it('builds every read model from the log (SLA deadlines DOMAIN.md §3, contact dues §4, borrowing §6), and destruction leaves no personal field in plaintext anywhere (§7)', async () => {
     const handle = await open();
     if (!handle) return console.warn('PostgreSQL unreachable: skipped');
     const { db } = handle;
