@@ -19,13 +19,19 @@ export class UndecodableEvent extends Error {
  * computed and compares by identity. Bounded: forgotten all at once when it grows past the bound.
  */
 const ids = new Map<string, string>();
+/** The last stream met and its id: a page read stream by stream meets each stream's events together. */
+let lastStream = '';
+let lastId = '';
 const archiveIdOf = (streamId: string): string => {
+  if (streamId === lastStream) return lastId;
   let id = ids.get(streamId);
   if (id === undefined) {
     id = streamId.slice(ARCHIVE_STREAM_PREFIX.length);
     if (ids.size >= 100_000) ids.clear();
     ids.set(streamId, id);
   }
+  lastStream = streamId;
+  lastId = id;
   return id;
 };
 

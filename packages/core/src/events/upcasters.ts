@@ -11,7 +11,7 @@ export type Upcaster = (data: JsonObject) => JsonObject;
  * Upcasters chained version by version: `chains[type][n]` lifts version n to n + 1.
  * Stored events are never rewritten; they are lifted on every read.
  */
-export const upcasterChains: Partial<Record<EventType, Record<number, Upcaster>>> = {
+export const upcasterChains: Readonly<Partial<Record<EventType, Readonly<Record<number, Upcaster>>>>> = {
   TransactionRecorded: {
     // v1 kept the amount as a decimal number of yuan and used short names (`time`, `breach`);
     // v2 keeps money as integer minor units with a currency (DOMAIN.md §1) and names fields as they read.
@@ -26,10 +26,16 @@ export const upcasterChains: Partial<Record<EventType, Record<number, Upcaster>>
   },
 };
 
-export const currentVersion = (type: string): number => {
-  const chain = upcasterChains[type as EventType];
-  return chain ? Math.max(...Object.keys(chain).map(Number)) + 1 : 1;
-};
+/** The current schema version of each event type that has upcasters (every other type is at 1). */
+const currentVersions = new Map(
+  Object.entries(upcasterChains).map(([type, chain]) => [
+    type,
+    Math.max(...Object.keys(chain).map(Number)) + 1,
+  ]),
+);
+
+/** The schema version events of this type are written in (asked for every event read: a lookup). */
+export const currentVersion = (type: string): number => currentVersions.get(type) ?? 1;
 
 export interface UpcastError {
   readonly _tag: 'UpcastError';

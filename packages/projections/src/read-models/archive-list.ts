@@ -52,8 +52,7 @@ export const archiveList = (): Projection =>
     touches: (e) => (e.kind === 'archive' ? [[e.archiveId]] : []),
     reduce(row, e) {
       if (e.kind !== 'archive') return row;
-      const { event, recorded } = e;
-      const at = { revision: pos(recorded.revision), position: pos(recorded.position) };
+      const { event } = e;
       if (event.type === 'ArchiveCreated') {
         const d = event.data;
         return {
@@ -71,27 +70,29 @@ export const archiveList = (): Projection =>
           department: d.department,
           secrecy_level: d.secrecyLevel,
           created_at: d.createdAt,
-          ...at,
         };
       }
       if (!row) return row;
       switch (event.type) {
         case 'ArchiveUpdated': {
-          const next: Record<string, unknown> = { ...row, ...at };
-          for (const c of event.data.changes)
-            if (columnOfField[c.field]) next[columnOfField[c.field]!] = c.after;
+          const listed = event.data.changes.filter((c) => columnOfField[c.field]);
+          if (listed.length === 0) return row;
+          const next: Record<string, unknown> = { ...row };
+          for (const c of listed) next[columnOfField[c.field]!] = c.after;
           return next;
         }
         case 'TierChanged':
-          return { ...row, tier: event.data.to, ...at };
+          return { ...row, tier: event.data.to };
         case 'CustodianChanged':
-          return { ...row, custodian_id: event.data.to.id, ...at };
+          return { ...row, custodian_id: event.data.to.id };
         case 'SecrecyLevelChanged':
-          return { ...row, secrecy_level: event.data.to, ...at };
+          return { ...row, secrecy_level: event.data.to };
         case 'ArchiveDestroyed':
-          return { ...row, status: 'destroyed', ...at };
+          return { ...row, status: 'destroyed' };
         default:
-          return { ...row, ...at };
+          return row;
       }
     },
+    // the revision and position of the archive's last event, whatever it changed
+    stamp: (row, e) => ({ ...row, revision: pos(e.recorded.revision), position: pos(e.recorded.position) }),
   });

@@ -33,6 +33,12 @@ export interface KeyedRowsSpec {
    * write rather than once an event (a new object; the row the reducers see need not carry them).
    */
   finish?(row: Row, ctx: ProjectionContext): Row;
+  /**
+   * The row with the columns that every event touching it moves (the revision and position of its last
+   * event), from the last event that touched it: set once a write, so that a reducer need not copy the row
+   * for an event that changes nothing else (a new object). Applied before `finish`.
+   */
+  stamp?(row: Row, last: ProjectedEvent): Row;
 }
 
 /** A key's values as one string (a single column's value as it is). */
@@ -46,6 +52,8 @@ export const KEYED_ROWS_CACHED = 20_000;
 interface Held {
   row: Row | null;
   readonly existed: boolean;
+  /** The last event that touched it (kept only for `stamp`). */
+  last?: ProjectedEvent;
 }
 
 export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Projection => {
@@ -122,7 +130,11 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
               ? err
               : new EventFailure(e.recorded.position, e.recorded.type, err);
           }
-          if (after !== h.row) {
+          if (spec.stamp) {
+            h.last = e;
+            h.row = after;
+            pending.set(j, h);
+          } else if (after !== h.row) {
             h.row = after;
             pending.set(j, h);
           }
@@ -133,7 +145,8 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
       const upserts: Row[] = [];
       const deletes: string[] = [];
       for (const [j, h] of pending) {
-        const row = h.row && spec.finish ? spec.finish(h.row, ctx) : h.row;
+        const stamped = h.row && h.last && spec.stamp ? spec.stamp(h.row, h.last) : h.row;
+        const row = stamped && spec.finish ? spec.finish(stamped, ctx) : stamped;
         cache.set(j, row);
         if (row) upserts.push(row);
         else if (h.existed) deletes.push(j.split('\u0000')[0]!);
