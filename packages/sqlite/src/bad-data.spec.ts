@@ -179,9 +179,11 @@ describe('rows altered behind the store’s back', () => {
     const reopened = openSqliteStore({ path: file.path, masterKey });
     const events = await reopened.events.readStream('archive-t');
     const all = await reopened.events.readAll();
+    // a rebuild's read, stream by stream on the reader's thread, hands the altered rows over as every read does
+    const byStream = await reopened.events.readByStream!({ upTo: await reopened.events.headPosition() });
     const untouched = verifyChain('archive-u', await reopened.events.readStream('archive-u'));
     await reopened.close();
-    return { result: verifyChain('archive-t', events), all, untouched };
+    return { result: verifyChain('archive-t', events), all, byStream, untouched };
   };
 
   it.each([
@@ -199,7 +201,7 @@ describe('rows altered behind the store’s back', () => {
     ],
     ['a row deleted', `DELETE FROM events WHERE position = 2`, 'revision-gap'],
   ])('%s is reported by verifyChain at its position, not a crash', async (_title, sql, reason) => {
-    const { result, all, untouched } = await tamper(sql);
+    const { result, all, byStream, untouched } = await tamper(sql);
     expect(result._tag).toBe('Left');
     if (result._tag === 'Left') {
       expect(result.left.reason).toBe(reason);
@@ -207,6 +209,8 @@ describe('rows altered behind the store’s back', () => {
       expect(result.left.message).toMatch(/global position [23]/);
     }
     expect(all.length).toBeGreaterThanOrEqual(3);
+    // the streams' ids sort as their positions: stream order is position order here
+    expect(byStream).toEqual(all);
     expect(untouched._tag).toBe('Right');
   });
 });

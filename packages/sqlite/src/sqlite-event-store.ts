@@ -180,10 +180,8 @@ export const sqliteEventStore = ({
     },
     readAll,
     async readByStream(options) {
-      const rows = reader
-        ? await reader.read(options)
-        : (readByStreamStmt.all(readByStreamParams(options)) as EventRow[]);
-      return rows.map(toRecordedEvent);
+      if (reader) return reader.read(options);
+      return (readByStreamStmt.all(readByStreamParams(options)) as EventRow[]).map(toRecordedEvent);
     },
     subscribe(options = {}) {
       const stop = options.signal ? AbortSignal.any([options.signal, lifetime]) : lifetime;
