@@ -45,7 +45,7 @@ describe('Ctrl-C', () => {
   it('during a rebuild: the copy is dropped, the live rows stay as they were', async () => {
     const snapshot = () =>
       withDatabase(store.db, (db) => ({
-        rows: db.prepare('SELECT * FROM rm_change_history_v1 ORDER BY position, seq').all(),
+        rows: db.prepare('SELECT * FROM rm_change_history_v2 ORDER BY position, seq').all(),
         checkpoint: db
           .prepare(`SELECT position FROM projection_checkpoints WHERE name = 'change-history'`)
           .get(),

@@ -126,10 +126,10 @@ describe('dossier projections rebuild', () => {
 
   it('with no runner moving the live rows, the copy takes over at the head of the log', async () => {
     const s = demoStore();
-    const before = rowsOf(s, 'rm_change_history_v1', 'position, seq');
+    const before = rowsOf(s, 'rm_change_history_v2', 'position, seq');
     const head = checkpointOf(s, 'change-history').position;
     withDatabase(s.db, (db) => {
-      db.prepare('DELETE FROM rm_change_history_v1 WHERE position > 300').run();
+      db.prepare('DELETE FROM rm_change_history_v2 WHERE position > 300').run();
       db.prepare(
         `UPDATE projection_checkpoints SET position = 300, state = 'failed', error = 'boom' WHERE name = 'change-history'`,
       ).run();
@@ -137,7 +137,7 @@ describe('dossier projections rebuild', () => {
     const r = await runCli(['--store', s.url, 'projections', 'rebuild', 'change-history', '--quiet']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`took over at position ${head} (the live one stood at 300)`);
-    expect(rowsOf(s, 'rm_change_history_v1', 'position, seq')).toEqual(before);
+    expect(rowsOf(s, 'rm_change_history_v2', 'position, seq')).toEqual(before);
     expect(checkpointOf(s, 'change-history')).toEqual({ position: head, state: 'live', error: null });
   });
 

@@ -40,7 +40,9 @@ const changesOf = (e: ProjectedEvent): { field: string; before: unknown; after: 
 /** 3. Change history: per archive, every change as field-level before/after, with actor, time, reason, position. */
 export const changeHistory: Projection = {
   name: 'change-history',
-  version: 1,
+  // v2: keyed by (archive, revision, seq), not (position, seq): a rebuild reads stream by stream, and keys in
+  // that order are inserted at the end of the key's index, not all over it (fewer pages changed a commit)
+  version: 2,
   tables: ['change_history'],
   // rows by event, redacted per archive
   perStream: true,
@@ -61,7 +63,7 @@ export const changeHistory: Projection = {
       .addColumn('actor_role', 'text', (c) => c.notNull())
       .addColumn('at', 'text', (c) => c.notNull())
       .addColumn('reason', 'text')
-      .addPrimaryKeyConstraint(`${t}_pk`, ['position', 'seq'])
+      .addPrimaryKeyConstraint(`${t}_pk`, ['archive_id', 'revision', 'seq'])
       .execute();
   },
   indexes: [
@@ -86,7 +88,7 @@ export const changeHistory: Projection = {
         reason: m.reason ?? null,
       }));
     }).flat();
-    await insertRows(ctx, 'change_history', ['position', 'seq'], rows);
+    await insertRows(ctx, 'change_history', ['archive_id', 'revision', 'seq'], rows);
     // 销毁 reaches the history too: the sealed personal values go, the fact of the change stays
     const destroyed = events.flatMap((e) =>
       e.kind === 'archive' && e.event.type === 'ArchiveDestroyed' ? [e.archiveId] : [],

@@ -5,7 +5,8 @@ import { insertRows } from './sql';
 /** 9. Read log: who read which archive's detail, when, under which grant (DOMAIN.md §6). */
 export const readLog: Projection = {
   name: 'read-log',
-  version: 1,
+  // v2: keyed by (archive, position), not position: a rebuild reads stream by stream (see change-history)
+  version: 2,
   tables: ['read_log'],
   // rows by event
   perStream: true,
@@ -14,13 +15,14 @@ export const readLog: Projection = {
     await ctx.db.schema
       .createTable(t)
       .ifNotExists()
-      .addColumn('position', 'bigint', (c) => c.primaryKey())
+      .addColumn('position', 'bigint', (c) => c.notNull())
       .addColumn('archive_id', 'text', (c) => c.notNull())
       .addColumn('reader_id', 'text', (c) => c.notNull())
       .addColumn('reader_role', 'text', (c) => c.notNull())
       .addColumn('reader_department', 'text', (c) => c.notNull())
       .addColumn('grant_used', 'text', (c) => c.notNull())
       .addColumn('at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint(`${t}_pk`, ['archive_id', 'position'])
       .execute();
   },
   indexes: [
@@ -43,6 +45,6 @@ export const readLog: Projection = {
             },
           ],
     ).flat();
-    await insertRows(ctx, 'read_log', ['position'], rows);
+    await insertRows(ctx, 'read_log', ['archive_id', 'position'], rows);
   },
 };
