@@ -8,7 +8,7 @@ import { commandHandler, defaultPolicyConfig } from '@dossier/core';
 import type { Projection, ProjectionRunner } from '@dossier/projections';
 import { allReadModels, cachingSqliteDatabase, projectionRunner } from '@dossier/projections';
 import { isEventStoreDbUrl, openEventStoreDb } from '@dossier/eventstoredb';
-import { openPostgresStore } from '@dossier/postgres';
+import { openPostgresStore, postgresReadModelWriters } from '@dossier/postgres';
 import type { Synchronous } from '@dossier/sqlite';
 import { openSqliteStore, sqliteReadModelWriter } from '@dossier/sqlite';
 import type { MovableClock } from './clock';
@@ -139,6 +139,8 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
     let keys: KeyStore;
     let readDb: ReadDb;
     let writer: ReadModelWriter | undefined;
+    /** PostgreSQL read models: their commits go through writers on a thread of their own (one per read model). */
+    let pgReadModelsUrl: string | undefined;
     let dialect: Dialect;
     let readModels: string;
     let masterKeySource: string;
@@ -157,6 +159,7 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
       signingKeyFile = join(dirname(path), 'signing.key');
       if (options.readModelsUrl && isPostgres(options.readModelsUrl)) {
         readDb = postgresReadModels(options.readModelsUrl);
+        pgReadModelsUrl = options.readModelsUrl;
         dialect = 'postgres';
         readModels = redact(options.readModelsUrl);
       } else {
@@ -180,6 +183,7 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
       events = store.events;
       keys = store.keys;
       readDb = postgresReadModels(options.readModelsUrl ?? storeUrl);
+      pgReadModelsUrl = options.readModelsUrl ?? storeUrl;
       closers.unshift(() => readDb.destroy());
       dialect = 'postgres';
       readModels = redact(options.readModelsUrl ?? storeUrl);
@@ -202,6 +206,7 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
         closers.push(() => pg.close());
         keys = pg.keys;
         readDb = postgresReadModels(side);
+        pgReadModelsUrl = side;
         dialect = 'postgres';
         signingKeyFile = options.signingKeyPem ? undefined : resolve('data', 'signing.key');
       } else {
@@ -232,6 +237,9 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
     }
     const signingKey = loadSigningKey({ pem: options.signingKeyPem, file: signingKeyFile });
     const handler = commandHandler({ store: events, keys, clock, config });
+    // on PostgreSQL the commits' round trips run on that thread, not between the batches folded here
+    const pgWriters = pgReadModelsUrl ? postgresReadModelWriters({ url: pgReadModelsUrl }) : undefined;
+    if (pgWriters) closers.unshift(() => pgWriters.close());
     const runner = projectionRunner({
       store: events,
       db: readDb,
@@ -241,6 +249,7 @@ export const composeDossier = async (options: ComposeOptions = {}): Promise<Doss
       pollMs: options.projectionPollMs ?? 100,
       onError: (e) => console.error(`[dossier] read model stopped: ${e.message}`),
       ...(writer ? { writer } : {}),
+      ...(pgWriters ? { writers: () => pgWriters.writer() } : {}),
     });
     const ownWriter = writer;
     if (ownWriter) closers.unshift(() => ownWriter.close());

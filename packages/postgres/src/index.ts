@@ -10,3 +10,5 @@ export { LATEST_SCHEMA_VERSION, MAX_POSITION, migrations } from './migrations';
 export type { Horizon } from './read-horizon';
 export type { SchemaNames } from './schema-names';
 export { schemaNames } from './schema-names';
+export type { PostgresReadModelWriters, PostgresReadModelWritersOptions } from './read-model-writer';
+export { postgresReadModelWriters } from './read-model-writer';

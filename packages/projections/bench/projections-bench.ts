@@ -1,6 +1,14 @@
 /* pnpm bench:projections — rebuild every read model from a generated history, on SQLite and on PostgreSQL. */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +17,8 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool } from 'pg';
 import type { EventStore, ReadModelWriter } from '@dossier/core';
 import { openSqliteStore, sqliteReadModelWriter } from '@dossier/sqlite';
-import { openPostgresStore } from '@dossier/postgres';
+import type { PostgresReadModelWriters } from '@dossier/postgres';
+import { openPostgresStore, postgresReadModelWriters } from '@dossier/postgres';
 import { allReadModels } from '../src/read-models';
 import { projectionRunner } from '../src/runner';
 import { cachingSqliteDatabase } from '../src/statement-cache';
@@ -30,6 +39,8 @@ interface Row {
   peakHeapMb: number;
   /** CPU seconds of the whole process (every thread) per second of rebuild. */
   cores: number;
+  /** Seconds the main thread (the one that folds) was busy during the rebuild. */
+  mainBusy: number;
 }
 
 const memorySampler = () => {
@@ -81,6 +92,7 @@ const rebuild = async (
   db: Kysely<any>,
   dialect: 'sqlite' | 'postgres',
   writer?: ReadModelWriter,
+  writers?: PostgresReadModelWriters,
 ) => {
   const head = await store.headPosition();
   const stopProfile = await profiler(dialect);
@@ -98,20 +110,24 @@ const rebuild = async (
     // BENCH_BY_STREAM=0: read the log in position order from the start, not stream by stream (the stream pass)
     ...(process.env.BENCH_BY_STREAM === '0' ? { byStream: false } : {}),
     ...(writer ? { writer } : {}),
+    ...(writers ? { writers: () => writers.writer() } : {}),
   });
   global.gc?.();
   const stopSampling = memorySampler();
   const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
   const t = performance.now();
   await runner.start();
   if (!(await runner.waitFor(head, 3_600_000))) throw new Error('rebuild did not finish');
   const seconds = (performance.now() - t) / 1000;
   const used = process.cpuUsage(cpu);
   const cores = (used.user + used.system) / 1e6 / seconds;
+  const mainBusy = performance.eventLoopUtilization(elu).active / 1000;
   await stopProfile();
   await runner.stop();
   await writer?.close();
-  return { seconds, cores, ...stopSampling() };
+  await writers?.close();
+  return { seconds, cores, mainBusy, ...stopSampling() };
 };
 
 const sqlite = async (): Promise<Row> => {
@@ -120,6 +136,7 @@ const sqlite = async (): Promise<Row> => {
   try {
     // BENCH_REUSE=dir: the generated history is kept there and copied on the next run with the same size
     const kept = process.env.BENCH_REUSE && join(process.env.BENCH_REUSE, `history-${EVENTS}-${ARCHIVES}.db`);
+    if (process.env.BENCH_REUSE) mkdirSync(process.env.BENCH_REUSE, { recursive: true });
     if (kept && existsSync(kept)) copyFileSync(kept, path);
     const masterKey = kept && existsSync(`${kept}.key`) ? readFileSync(`${kept}.key`) : randomBytes(32);
     const store = openSqliteStore({ path, masterKey, synchronous: 'NORMAL' });
@@ -173,6 +190,7 @@ const sqlite = async (): Promise<Row> => {
       peakRssMb: r.rssMb,
       peakHeapMb: r.heapMb,
       cores: r.cores,
+      mainBusy: r.mainBusy,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -193,6 +211,7 @@ const postgres = async (): Promise<Row | undefined> => {
   url.pathname = `/${name}`;
   // BENCH_REUSE=dir: the generated history is kept in a database of its own, copied (as a template) next time
   const kept = process.env.BENCH_REUSE && `dossier_bench_history_${EVENTS}_${ARCHIVES}`;
+  if (process.env.BENCH_REUSE) mkdirSync(process.env.BENCH_REUSE, { recursive: true });
   const keyFile = kept && join(process.env.BENCH_REUSE!, `${kept}.key`);
   const reuse =
     kept &&
@@ -232,7 +251,11 @@ const postgres = async (): Promise<Row | undefined> => {
     const n = count;
     t = performance.now();
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    const r = await rebuild(store.events, db, 'postgres');
+    // as the main job has them: commits on a thread of their own, one writer per read model
+    // (BENCH_WRITER=inline: on the main thread, through the kysely pool)
+    const writers =
+      process.env.BENCH_WRITER === 'inline' ? undefined : postgresReadModelWriters({ url: url.toString() });
+    const r = await rebuild(store.events, db, 'postgres', undefined, writers);
     await db.destroy();
     await store.close();
     return {
@@ -243,6 +266,7 @@ const postgres = async (): Promise<Row | undefined> => {
       peakRssMb: r.rssMb,
       peakHeapMb: r.heapMb,
       cores: r.cores,
+      mainBusy: r.mainBusy,
     };
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -262,14 +286,14 @@ const main = async () => {
   ].filter((r): r is Row => !!r);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
   console.log(
-    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy |',
+    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy | main thread busy s |',
   );
   console.log(
-    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|-----------:|',
+    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|-----------:|-------------------:|',
   );
   for (const r of rows)
     console.log(
-      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} |`,
+      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} | ${r.mainBusy.toFixed(1).padStart(18)} |`,
     );
 };
 

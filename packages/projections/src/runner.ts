@@ -109,6 +109,12 @@ export interface RunnerOptions {
    */
   readonly writer?: ReadModelWriter;
   /**
+   * A writer of its own for each read model, whose commits run beside the others' (the PostgreSQL adapter's
+   * `postgresReadModelWriters`, on a thread of its own). Without it, on PostgreSQL, each read model commits
+   * through a writer of its own over `db`, in this process.
+   */
+  readonly writers?: () => ReadModelWriter;
+  /**
    * While catching up, a read model may keep its changes in memory across batches (see `mayDefer`) for this
    * long at most before it commits them (default 10 s): the rows and checkpoints move on at least that often.
    */
@@ -240,11 +246,11 @@ export const projectionRunner = (options: RunnerOptions) => {
   const shared = options.writer ?? kyselyReadModelWriter(db, dialect);
   const ownWriters = new Map<Instance, ReadModelWriter>();
   /** On PostgreSQL each read model commits through a writer of its own, so the server applies them in parallel. */
-  const writerPerModel = !options.writer && dialect === 'postgres';
+  const writerPerModel = options.writers !== undefined || (!options.writer && dialect === 'postgres');
   const writerFor = (i: Instance): ReadModelWriter => {
     if (!writerPerModel) return shared;
     let w = ownWriters.get(i);
-    if (!w) ownWriters.set(i, (w = kyselyReadModelWriter(db, dialect)));
+    if (!w) ownWriters.set(i, (w = options.writers?.() ?? kyselyReadModelWriter(db, dialect)));
     return w;
   };
 

@@ -6,6 +6,7 @@ import type { Projection } from './projection';
 import { allReadModels, tierMovements } from './read-models';
 import { projectionRunner } from './runner';
 import { commandLog, postgresKysely, sqliteKysely, throwsOnTierChanged } from './testing-db';
+import { postgresReadModelWriters } from '@dossier/postgres';
 import { kyselyReadModelWriter } from './writing/kysely-writer';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -64,11 +65,14 @@ describe.each([
   const rebuild = async (
     store: EventStore,
     byStream: boolean,
-    { projections = allReadModels(), counting = true } = {},
+    { projections = allReadModels(), counting = true, threaded = false } = {},
   ) => {
     const handle = await open();
     if (!handle) return undefined;
     const { db } = handle;
+    // `threaded` (PostgreSQL): each read model commits through a writer on the adapter's thread, as the main job's
+    const threads =
+      threaded && 'url' in handle ? postgresReadModelWriters({ url: handle.url, connections: 4 }) : undefined;
     const inner = kyselyReadModelWriter(db, dialect);
     const written: number[] = [];
     const failures: unknown[] = [];
@@ -98,6 +102,7 @@ describe.each([
       pollMs: 10,
       // without a writer of its own, PostgreSQL commits each read model apart (as the main job does)
       ...(counting ? { writer } : {}),
+      ...(threads ? { writers: () => threads.writer() } : {}),
       byStream,
       // every page writes what it changed (no holding back while catching up): the pages show
       deferForMs: 0,
@@ -123,6 +128,7 @@ describe.each([
         failures,
       };
     } finally {
+      await threads?.close();
       await handle.cleanup().catch(() => undefined);
     }
   };
@@ -150,6 +156,17 @@ describe.each([
     expect(byPosition.commits.some((c) => c.cursors)).toBe(false);
   }, 60_000);
 
+  // PostgreSQL only: the adapter's writers on a thread of their own
+  if (dialect === 'postgres')
+    it("with each read model committing on the PostgreSQL adapter's writer thread (as the main job does), leaves the same rows", async () => {
+      const store = await interleaved();
+      const threaded = await rebuild(store, true, { counting: false, threaded: true });
+      const byPosition = await rebuild(store, false);
+      if (!threaded || !byPosition) return console.warn('PostgreSQL unreachable: skipped');
+      expect(threaded.failures).toEqual([]);
+      expect(threaded.rows).toEqual(byPosition.rows);
+      expect(threaded.left).toEqual([]);
+    });
   it('a commit that fails inside the pass: it starts again from the cursors (on PostgreSQL each read model has its own), and applies nothing twice', async () => {
     const store = await interleaved();
     let batches = 0;

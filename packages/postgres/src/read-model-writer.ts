@@ -1,0 +1,154 @@
+import { Worker } from 'node:worker_threads';
+import type { ReadModelWriter, SqlStatement } from '@dossier/core';
+import { WriteExpectationFailed } from '@dossier/core';
+
+export interface PostgresReadModelWritersOptions {
+  /** The database holding the read-model tables and the checkpoints. */
+  readonly url: string;
+  /** Connections the thread opens at most: writers beyond this many wait for one (default 12). */
+  readonly connections?: number;
+}
+
+/** Writers that commit on one thread of their own (see `postgresReadModelWriters`). */
+export interface PostgresReadModelWriters {
+  /** A writer whose commits apply one after another, beside those of the other writers given. */
+  writer(): ReadModelWriter;
+  /** Stop once every commit handed over has been applied (or has failed); the writers given stop with it. */
+  close(): Promise<void>;
+}
+
+/**
+ * The thread's code (plain JavaScript: it runs as given, not through the TypeScript build). A pool of
+ * connections; each writer's commits run in order, one transaction each, beside the other writers'.
+ */
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Pool } = require(workerData.driver);
+const pool = new Pool({ connectionString: workerData.url, max: workerData.connections, application_name: 'dossier-read-models' });
+pool.on('error', () => undefined);
+const bindable = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
+class Expectation extends Error {}
+const run = async (statements) => {
+  const client = await pool.connect();
+  let broken;
+  try {
+    await client.query('BEGIN');
+    // rows and checkpoints commit together, so a commit lost in a crash is applied again from the checkpoint
+    // before it: read models need not wait for the WAL flush
+    await client.query('SET LOCAL synchronous_commit = off');
+    for (const s of statements) {
+      const res = await client.query(s.sql, s.parameters.map(bindable));
+      if (s.expectChanges !== undefined && (res.rowCount ?? 0) !== s.expectChanges) {
+        const e = new Expectation('expectation');
+        e.detail = { sql: s.sql, expected: s.expectChanges, actual: res.rowCount ?? 0 };
+        throw e;
+      }
+    }
+    await client.query('COMMIT');
+  } catch (e) {
+    try { await client.query('ROLLBACK'); } catch (r) { broken = r; }
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+};
+// each writer's last commit: the next one starts when it has settled
+const tails = new Map();
+parentPort.on('message', (m) => {
+  if (m.close) {
+    Promise.allSettled([...tails.values()]).then(() => pool.end()).finally(() => parentPort.close());
+    return;
+  }
+  const done = (tails.get(m.writer) || Promise.resolve()).then(() => run(m.statements)).then(
+    () => parentPort.postMessage({ id: m.id, ok: true }),
+    (e) => parentPort.postMessage({
+      id: m.id, ok: false,
+      error: { message: String(e && e.message), code: e && e.code, expectation: e instanceof Expectation ? e.detail : undefined },
+    }),
+  );
+  tails.set(m.writer, done);
+});
+`;
+
+interface Reply {
+  readonly id: number;
+  readonly ok: boolean;
+  readonly error?: {
+    readonly message: string;
+    readonly code?: string;
+    readonly expectation?: { sql: string; expected: number; actual: number };
+  };
+}
+
+/**
+ * Read-model writers for PostgreSQL that commit on a worker thread with a pool of their own, so the
+ * projection runner folds the next page on the main thread while this page's statements go to the server:
+ * a commit's round trips no longer wait for a busy event loop between them. Each writer commits in order;
+ * different writers (one per read model) commit side by side, which the server applies in parallel.
+ */
+export const postgresReadModelWriters = (
+  options: PostgresReadModelWritersOptions,
+): PostgresReadModelWriters => {
+  const worker = new Worker(THREAD, {
+    eval: true,
+    workerData: { driver: require.resolve('pg'), url: options.url, connections: options.connections ?? 12 },
+  });
+  const pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  let next = 0;
+  let writers = 0;
+  let dead: Error | undefined;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const failAll = (e: Error) => {
+    dead ??= e;
+    for (const p of pending.values()) p.reject(dead);
+    pending.clear();
+  };
+  worker.on('message', (r: Reply) => {
+    const p = pending.get(r.id);
+    if (!p) return;
+    pending.delete(r.id);
+    if (r.ok) return p.resolve();
+    const e = r.error!;
+    p.reject(
+      e.expectation
+        ? new WriteExpectationFailed(e.expectation.sql, e.expectation.expected, e.expectation.actual)
+        : Object.assign(new Error(`read-model writer: ${e.message}`), e.code ? { code: e.code } : {}),
+    );
+  });
+  worker.on('error', (e) => failAll(e));
+  worker.on('exit', (code) => failAll(new Error(`the read-model writer thread ended (exit code ${code})`)));
+  let closed: Promise<void> | undefined;
+  const commit = (writer: number, statements: readonly SqlStatement[]) => {
+    if (closed) return Promise.reject(new Error('read-model writers: closed'));
+    if (dead) return Promise.reject(dead);
+    const id = next++;
+    return new Promise<void>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, writer, statements });
+    });
+  };
+  const close = () => {
+    if (!closed) {
+      if (!dead) worker.postMessage({ close: true });
+      closed = exited;
+    }
+    return closed;
+  };
+  return {
+    writer() {
+      const n = writers++;
+      let tail: Promise<unknown> = Promise.resolve();
+      return {
+        commit(statements) {
+          const done = commit(n, statements);
+          tail = done.catch(() => undefined);
+          return done;
+        },
+        async close() {
+          await tail;
+        },
+      };
+    },
+    close,
+  };
+};
