@@ -65,10 +65,11 @@ export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState =
     case 'ArchiveUpdated':
       return onOpen(state, (d) => {
         const profile = event.data.changes.reduce((p, c) => setField(p, c.field, c.after), d.profile);
-        const receipts = { ...d.receipts };
+        // the receipts are copied only when the update resolves some (they grow with the archive's history)
+        let receipts = d.receipts;
         for (const id of event.data.resolves) {
           const r = receipts[id];
-          if (r && !r.resolvedAt) receipts[id] = { ...r, resolvedAt: event.data.at };
+          if (r && !r.resolvedAt) receipts = { ...receipts, [id]: { ...r, resolvedAt: event.data.at } };
         }
         return {
           ...d,
