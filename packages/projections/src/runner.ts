@@ -575,6 +575,8 @@ export const projectionRunner = (options: RunnerOptions) => {
     });
     for (const other of instances)
       if (other.projection.name === i.projection.name) other.active = other === i;
+    // a version that took over is the one `waitFor` watches now: what waits may have been reached
+    checkpointsMoved();
   };
 
   /** Take the checkpoints as the database has them (another runner may have moved them on). */

@@ -96,16 +96,20 @@ describe.each([
         };
         let midway = 0;
         let passes = 0;
-        for (let round = 0; round < 12 && progress().checkpoint < head; round++) {
+        // the kill lands 1 to 1.5 times `wait` after the child started; a round in which nothing was committed
+        // waits longer next time, so the kills follow the machine's pace and most of them land mid-rebuild
+        let wait = 20;
+        for (let round = 0; round < 30 && progress().checkpoint < head; round++) {
           const before = progress();
           await runChildFor(
             path,
             masterKey.toString('base64'),
-            10 + Math.floor(Math.random() * 120),
+            wait + Math.floor(Math.random() * (wait / 2)),
             writing,
             order,
           );
           const after = progress();
+          if (after.at === before.at) wait = Math.ceil(wait * 1.5);
           if (after.at !== before.at && after.checkpoint < head) midway++;
           if (after.at.includes('stream_id') && after.checkpoint === 0n) passes++;
         }
