@@ -280,10 +280,15 @@ const main = async () => {
   );
   // BENCH_ADAPTERS=sqlite (or postgres) runs one of the two
   const only = process.env.BENCH_ADAPTERS?.split(',');
-  const rows = [
-    !only || only.includes('sqlite') ? await sqlite() : undefined,
-    !only || only.includes('postgres') ? await postgres() : undefined,
-  ].filter((r): r is Row => !!r);
+  // BENCH_REPEAT=n: n rebuilds of each (each with its own raw read just before it), then the median ratio
+  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
+  const rows: Row[] = [];
+  for (let k = 0; k < repeat; k++)
+    for (const r of [
+      !only || only.includes('sqlite') ? await sqlite() : undefined,
+      !only || only.includes('postgres') ? await postgres() : undefined,
+    ])
+      if (r) rows.push(r);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
   console.log(
     '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy | main thread busy s |',
@@ -295,6 +300,18 @@ const main = async () => {
     console.log(
       `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} | ${r.mainBusy.toFixed(1).padStart(18)} |`,
     );
+  if (repeat > 1)
+    for (const adapter of new Set(rows.map((r) => r.adapter))) {
+      const ratios = rows
+        .filter((r) => r.adapter === adapter)
+        .map((r) => r.rebuildPerSec / r.rawPerSec)
+        .sort((a, b) => a - b);
+      const mid = ratios.length / 2;
+      const median = ratios.length % 2 ? ratios[Math.floor(mid)]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
+      console.log(
+        `${adapter}: median ratio ${median.toFixed(3)} of ${ratios.length} (${ratios.map((x) => x.toFixed(3)).join(', ')})`,
+      );
+    }
 };
 
 main().then(
