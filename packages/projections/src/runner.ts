@@ -515,30 +515,43 @@ export const projectionRunner = (options: RunnerOptions) => {
         for (const i of active) i.folded = i.applied = upTo;
         return true;
       }
-      const next: StreamCursor = { streamId: raw.at(-1)!.streamId, revision: raw.at(-1)!.revision };
-      if (raw.length === size) {
+      const { projected, poison } = decodePage(raw);
+      // an undecodable event: the events before it are folded and committed, the cursor stopping at the last
+      // of them, and then every read model of the pass stops there, naming it
+      const good = poison
+        ? raw.slice(
+            0,
+            raw.findIndex((r) => r.position === poison.position),
+          )
+        : raw;
+      if (!poison && raw.length === size) {
         size = Math.min(size * 2, catchUpBatchSize);
-        prefetched = readByStream({ after: next, upTo, limit: size });
+        prefetched = readByStream({
+          after: { streamId: raw.at(-1)!.streamId, revision: raw.at(-1)!.revision },
+          upTo,
+          limit: size,
+        });
         prefetched.catch(() => undefined);
       }
-      const { projected, poison } = decodePage(raw);
-      // the rows of the events before an undecodable one are not kept: the cursor cannot stop inside a page
+      if (good.length > 0) {
+        const next: StreamCursor = { streamId: good.at(-1)!.streamId, revision: good.at(-1)!.revision };
+        const parts: { i: Instance; statements: SqlStatement[] }[] = [];
+        const held = (events += BigInt(good.length));
+        for (const i of active) {
+          const out = await applyTo(l, i, projected, false, good.at(-1)!.position, true);
+          if (out === undefined || out === DEFERRED) continue;
+          parts.push({ i, statements: [...out, passMove(db, ref(i), at, next, held)] });
+        }
+        // the checkpoints stay at 0 until the pass ends; its count of events moves with each commit
+        handOver(l, parts, 0n, (i) => {
+          if (i.pass && held > i.pass.events) i.pass.events = held;
+        });
+        at = next;
+      }
       if (poison) {
         await stopAllAt(l, active, poison);
         return true;
       }
-      const parts: { i: Instance; statements: SqlStatement[] }[] = [];
-      const held = (events += BigInt(raw.length));
-      for (const i of active) {
-        const out = await applyTo(l, i, projected, false, raw.at(-1)!.position, true);
-        if (out === undefined || out === DEFERRED) continue;
-        parts.push({ i, statements: [...out, passMove(db, ref(i), at, next, held)] });
-      }
-      // the checkpoints stay at 0 until the pass ends; its count of events moves with each commit
-      handOver(l, parts, 0n, (i) => {
-        if (i.pass && held > i.pass.events) i.pass.events = held;
-      });
-      at = next;
       // a turn of the event loop between pages (SQLite answers synchronously; see laneLoop)
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -652,7 +665,9 @@ export const projectionRunner = (options: RunnerOptions) => {
         if (l.failure !== undefined) throw l.failure;
         // positions need not be dense (EventStoreDB's are byte offsets): stop at the last event decoded
         const last = poison ? (lastGood ?? from) : raw.at(-1)!.position;
-        if (last > from) await applyPage(l, projected, last, raw.length === limit && !poison);
+        // before stopping at an undecodable event, what read models held back is written (an empty page when
+        // it is the page's first event)
+        if (last > from || poison) await applyPage(l, projected, last, raw.length === limit && !poison);
         if (poison) await stopAllAt(l, live, poison);
         // SQLite answers synchronously: without a turn of the event loop, a catch-up of many batches would run
         // as one chain of microtasks and hold back every timer and request of the process until it ended

@@ -267,4 +267,68 @@ describe.each([
       await handle.cleanup().catch(() => undefined);
     }
   }, 60_000);
+
+  it.each([
+    ['stream by stream', true],
+    ['in position order', false],
+  ])(
+    'an event that cannot be decoded stops every read model there (%s), naming it; the rows of the events before it stay',
+    async (_order, byStream) => {
+      const store = await interleaved();
+      // the third archive's stream (in stream order) ends with an event of a type no Dossier wrote
+      const streams = [...new Set((await store.readAll()).map((e) => e.streamId))]
+        .filter((id) => id.startsWith('archive-'))
+        .sort();
+      const broken = streams[2]!;
+      const kept = await store.readStream(broken);
+      await store.append(
+        broken,
+        [{ eventId: randomUUID(), type: 'Bogus', schemaVersion: 1, data: {}, metadata: kept[0]!.metadata }],
+        'any',
+      );
+      const bogus = (await store.readStream(broken)).at(-1)!;
+      const handle = await open();
+      if (!handle) return console.warn('PostgreSQL unreachable: skipped');
+      try {
+        const errors: string[] = [];
+        const runner = projectionRunner({
+          store,
+          db: handle.db,
+          dialect,
+          projections: allReadModels(),
+          batchSize: 8,
+          catchUpBatchSize: 8,
+          pollMs: 10,
+          byStream,
+          onError: (e) => errors.push(e.message),
+        });
+        await runner.start();
+        for (let t = 0; t < 400 && (await runner.status()).some((x) => x.state !== 'failed'); t++)
+          await new Promise((r) => setTimeout(r, 25));
+        const status = await runner.status();
+        const detail = await handle.db
+          .selectFrom(runner.table('archive-detail', 'archive_detail'))
+          .select(['archive_id', 'revision'])
+          .execute();
+        await runner.stop();
+        expect(status.map((x) => x.state)).toEqual(allReadModels().map(() => 'failed'));
+        expect(errors).toEqual([expect.stringContaining(`event position ${bogus.position} (Bogus)`)]);
+        // stream by stream, the archives before it are whole, the broken one stands at the event before the bad
+        // one, and none after it was begun; in position order (it is the log's last event), every archive is
+        const lastRevision = async (id: string) =>
+          id === broken
+            ? Number(kept.at(-1)!.revision)
+            : Number((await store.readStream(id)).at(-1)!.revision);
+        const expected: Record<string, number> = {};
+        for (const id of byStream ? streams.slice(0, 3) : streams) expected[id] = await lastRevision(id);
+        const revisionOf = Object.fromEntries(
+          detail.map((r) => [`archive-${r.archive_id}`, Number(r.revision)]),
+        );
+        expect(revisionOf).toEqual(expected);
+      } finally {
+        await handle.cleanup().catch(() => undefined);
+      }
+    },
+    60_000,
+  );
 });
