@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { ReadModelWriter, SqlStatement } from '@dossier/core';
-import { WriteExpectationFailed } from '@dossier/core';
+import type { ReadModelWriter, SqlStatement, WriteFailureReport } from '@dossier/core';
+import { writeFailure } from '@dossier/core';
 import type { Synchronous } from './database-file';
 
 export interface SqliteReadModelWriterOptions {
@@ -73,11 +73,7 @@ parentPort.on('message', (m) => {
 interface Reply {
   readonly id: number;
   readonly ok: boolean;
-  readonly error?: {
-    readonly message: string;
-    readonly code?: string;
-    readonly expectation?: { sql: string; expected: number; actual: number };
-  };
+  readonly error?: WriteFailureReport;
 }
 
 /**
@@ -113,13 +109,8 @@ export const sqliteReadModelWriter = (options: SqliteReadModelWriterOptions): Re
     const p = pending.get(r.id);
     if (!p) return;
     pending.delete(r.id);
-    if (r.ok) return p.resolve();
-    const e = r.error!;
-    p.reject(
-      e.expectation
-        ? new WriteExpectationFailed(e.expectation.sql, e.expectation.expected, e.expectation.actual)
-        : Object.assign(new Error(`read-model writer: ${e.message}`), e.code ? { code: e.code } : {}),
-    );
+    if (r.ok) p.resolve();
+    else p.reject(writeFailure(r.error!));
   });
   worker.on('error', (e) => failAll(e));
   worker.on('exit', (code) => failAll(new Error(`the read-model writer thread ended (exit code ${code})`)));

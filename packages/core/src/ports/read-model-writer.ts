@@ -32,3 +32,16 @@ export class WriteExpectationFailed extends Error {
     this.name = 'WriteExpectationFailed';
   }
 }
+
+/** How a writer running elsewhere (on a thread of its own) reports a commit that failed. */
+export interface WriteFailureReport {
+  readonly message: string;
+  readonly code?: string;
+  readonly expectation?: { readonly sql: string; readonly expected: number; readonly actual: number };
+}
+
+/** The error the caller of such a writer sees for a reported failure (a broken guard stays recognisable). */
+export const writeFailure = (r: WriteFailureReport): Error =>
+  r.expectation
+    ? new WriteExpectationFailed(r.expectation.sql, r.expectation.expected, r.expectation.actual)
+    : Object.assign(new Error(`read-model writer: ${r.message}`), r.code ? { code: r.code } : {});
