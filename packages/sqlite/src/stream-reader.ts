@@ -62,7 +62,7 @@ const fromPage = (r: PageEvent): RecordedEvent => ({
  * Whether a page's events follow one another by stream, then revision, as SQLite orders them (stream ids
  * compared as UTF-8 bytes, like SQLite's BINARY collation: the cursor of the next page is the last event).
  */
-const inStreamOrder = (events: readonly RecordedEvent[]): boolean => {
+export const inStreamOrder = (events: readonly RecordedEvent[]): boolean => {
   for (let i = 1; i < events.length; i++) {
     const a = events[i - 1]!;
     const b = events[i]!;
