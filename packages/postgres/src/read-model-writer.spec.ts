@@ -92,6 +92,32 @@ describePg('PostgreSQL read-model writers (issue #4: commits beside the folding 
     expect(rows.map((r) => [r.k, [...r.v]])).toEqual([['x', [0, 1, 2, 250, 255]]]);
   });
 
+  it('moves a large byte parameter to its thread (the caller is left an empty buffer) and binds it as the text of a json parameter; a small one is copied', async () => {
+    await o.other.query('create table j (k text primary key, v text not null)');
+    const w = o.writers.writer();
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ k: `k${i}`, v: `客户档案 ${i}` }));
+    const large = Buffer.from(JSON.stringify(rows));
+    expect(large.byteLength).toBeGreaterThan(64 * 1024);
+    const small = Buffer.from(JSON.stringify([{ k: 'small', v: '小' }]));
+    const sql = 'insert into j select k, v from json_populate_recordset(null::j, $1::json)';
+    const done = w.commit([
+      { sql, parameters: [large] },
+      { sql, parameters: [small] },
+    ]);
+    // moved, not copied: the bytes are the thread's now
+    expect(large.byteLength).toBe(0);
+    expect(small.byteLength).toBeGreaterThan(0);
+    await done;
+    const got = (await o.other.query<{ k: string; v: string }>('select k, v from j')).rows;
+    expect(got).toHaveLength(2001);
+    expect(got).toEqual(
+      expect.arrayContaining([
+        { k: 'k1999', v: '客户档案 1999' },
+        { k: 'small', v: '小' },
+      ]),
+    );
+  });
+
   it('close waits for the commits handed over, then refuses more', async () => {
     const w = o.writers.writer();
     const handed = Array.from({ length: 10 }, (_, i) => w.commit([put(`k${i}`, i)]));

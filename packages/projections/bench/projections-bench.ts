@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -41,7 +42,55 @@ interface Row {
   cores: number;
   /** Seconds the main thread (the one that folds) was busy during the rebuild. */
   mainBusy: number;
+  /** CPU seconds the main thread used during the rebuild (Linux; less moved by other load than the above). */
+  mainCpu: number | undefined;
+  /** CPU seconds the main thread used for the raw read (the same measure, for a ratio less moved by load). */
+  rawCpu: number | undefined;
+  /** CPU seconds the local PostgreSQL server used during the rebuild (PostgreSQL only). */
+  serverCpu?: number | undefined;
 }
+
+/** The main thread's CPU seconds so far, from /proc (its thread id is the process id); undefined elsewhere. */
+const mainThreadCpu = (): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (100 a second on Linux)
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * CPU seconds used so far by the processes named postgres on this machine (the server, when it is local;
+ * a connection that ended takes its seconds with it, so take it around work on connections that stay open).
+ */
+const localPostgresCpu = (): number | undefined => {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return undefined;
+  }
+};
+
+const cpuSince = (from: number | undefined): number | undefined => {
+  const now = mainThreadCpu();
+  return from === undefined || now === undefined ? undefined : now - from;
+};
 
 const memorySampler = () => {
   let rss = 0;
@@ -116,6 +165,8 @@ const rebuild = async (
   const stopSampling = memorySampler();
   const cpu = process.cpuUsage();
   const elu = performance.eventLoopUtilization();
+  const mainCpu0 = mainThreadCpu();
+  const server0 = dialect === 'postgres' ? localPostgresCpu() : undefined;
   const t = performance.now();
   await runner.start();
   if (!(await runner.waitFor(head, 3_600_000))) throw new Error('rebuild did not finish');
@@ -123,11 +174,14 @@ const rebuild = async (
   const used = process.cpuUsage(cpu);
   const cores = (used.user + used.system) / 1e6 / seconds;
   const mainBusy = performance.eventLoopUtilization(elu).active / 1000;
+  const mainCpu = cpuSince(mainCpu0);
+  const server1 = server0 === undefined ? undefined : localPostgresCpu();
+  const serverCpu = server0 === undefined || server1 === undefined ? undefined : server1 - server0;
   await stopProfile();
   await runner.stop();
   await writer?.close();
   await writers?.close();
-  return { seconds, cores, mainBusy, ...stopSampling() };
+  return { seconds, cores, mainBusy, mainCpu, serverCpu, ...stopSampling() };
 };
 
 const sqlite = async (): Promise<Row> => {
@@ -152,6 +206,7 @@ const sqlite = async (): Promise<Row> => {
     }
     // raw driver: ordered read of the same rows and JSON.parse of data and metadata
     const raw = new Database(path, { readonly: true });
+    const rawCpu0 = mainThreadCpu();
     let t = performance.now();
     let count = 0;
     for (const r of raw.prepare('SELECT * FROM events ORDER BY position').iterate() as Iterable<{
@@ -163,6 +218,7 @@ const sqlite = async (): Promise<Row> => {
       count++;
     }
     const rawSeconds = (performance.now() - t) / 1000;
+    const rawCpu = cpuSince(rawCpu0);
     const n = count;
     raw.close();
     t = performance.now();
@@ -191,6 +247,8 @@ const sqlite = async (): Promise<Row> => {
       peakHeapMb: r.heapMb,
       cores: r.cores,
       mainBusy: r.mainBusy,
+      mainCpu: r.mainCpu,
+      rawCpu,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -234,6 +292,7 @@ const postgres = async (): Promise<Row | undefined> => {
     if (!kept) await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
     const pool = new Pool({ connectionString: url.toString(), max: 4 });
     pool.on('error', () => undefined);
+    const rawCpu0 = mainThreadCpu();
     let t = performance.now();
     let count = 0;
     let after = 0n;
@@ -247,6 +306,7 @@ const postgres = async (): Promise<Row | undefined> => {
       after = BigInt(rows.at(-1)!.position);
     }
     const rawSeconds = (performance.now() - t) / 1000;
+    const rawCpu = cpuSince(rawCpu0);
     // positions are not dense on PostgreSQL: the events are those the raw read counted
     const n = count;
     t = performance.now();
@@ -254,7 +314,14 @@ const postgres = async (): Promise<Row | undefined> => {
     // as the main job has them: commits on a thread of their own, one writer per read model
     // (BENCH_WRITER=inline: on the main thread, through the kysely pool)
     const writers =
-      process.env.BENCH_WRITER === 'inline' ? undefined : postgresReadModelWriters({ url: url.toString() });
+      process.env.BENCH_WRITER === 'inline'
+        ? undefined
+        : postgresReadModelWriters({
+            url: url.toString(),
+            ...(process.env.BENCH_PG_CONNECTIONS
+              ? { connections: Number(process.env.BENCH_PG_CONNECTIONS) }
+              : {}),
+          });
     const r = await rebuild(store.events, db, 'postgres', undefined, writers);
     await db.destroy();
     await store.close();
@@ -267,6 +334,9 @@ const postgres = async (): Promise<Row | undefined> => {
       peakHeapMb: r.heapMb,
       cores: r.cores,
       mainBusy: r.mainBusy,
+      mainCpu: r.mainCpu,
+      rawCpu,
+      serverCpu: r.serverCpu,
     };
   } finally {
     await admin.query(`drop database if exists ${name} with (force)`);
@@ -291,14 +361,14 @@ const main = async () => {
       if (r) rows.push(r);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
   console.log(
-    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy | main thread busy s |',
+    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy | main thread busy s | main thread CPU s | raw main CPU s | server CPU s |',
   );
   console.log(
-    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|-----------:|-------------------:|',
+    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|-----------:|-------------------:|------------------:|---------------:|-------------:|',
   );
   for (const r of rows)
     console.log(
-      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} | ${r.mainBusy.toFixed(1).padStart(18)} |`,
+      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} | ${r.mainBusy.toFixed(1).padStart(18)} | ${(r.mainCpu?.toFixed(1) ?? '-').padStart(17)} | ${(r.rawCpu?.toFixed(1) ?? '-').padStart(14)} | ${(r.serverCpu?.toFixed(1) ?? '-').padStart(12)} |`,
     );
   if (repeat > 1)
     for (const adapter of new Set(rows.map((r) => r.adapter))) {

@@ -42,7 +42,7 @@ const detailRows = (s: SqlStatement, dialect: 'sqlite' | 'postgres') =>
   !/insert into "rm_archive_detail_v1"/i.test(s.sql)
     ? 0
     : dialect === 'postgres'
-      ? (JSON.parse(s.parameters[0] as string) as unknown[]).length
+      ? (JSON.parse(Buffer.from(s.parameters[0] as Uint8Array).toString('utf8')) as unknown[]).length
       : s.parameters.length / 5;
 
 /** Every read-model table's rows, sorted. */

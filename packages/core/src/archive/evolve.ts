@@ -5,13 +5,37 @@ import type { ArchiveState } from './state';
 import { initialState } from './state';
 import { findingKey } from './findings';
 
-const setField = (profile: Profile, field: string, value: unknown): Profile => {
-  if (field === 'people') return { ...profile, people: value as Profile['people'] };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Open = Extract<ArchiveState, { status: 'open' }>;
+
+/**
+ * The parts of a state that a fold made itself, and so may change in place. `evolve` owns nothing: each
+ * event copies what it changes, and every state it is given or returns stays as it is. A fold of many events
+ * (`replay`, `folder`) copies each part the first time it changes it, and changes its own copy in place
+ * after: the same states, without a copy of the whole archive for every event.
+ */
+type Owned = Set<object> | undefined;
+
+/** `o` as the fold's own to change: itself when the fold made it, else a copy that the fold now owns. */
+const mine = <T extends object>(owned: Owned, o: T): Mutable<T> => {
+  if (owned?.has(o)) return o as Mutable<T>;
+  const copy = (Array.isArray(o) ? [...(o as unknown[])] : { ...o }) as Mutable<T>;
+  owned?.add(copy);
+  return copy;
+};
+
+const setField = (owned: Owned, profile: Profile, field: string, value: unknown): Profile => {
+  const p = mine(owned, profile);
+  if (field === 'people') {
+    p.people = value as Profile['people'];
+    return p;
+  }
   const [group, key] = field.split('.') as [keyof Profile, string];
-  const current = { ...(profile[group] as Record<string, unknown>) };
+  const current = mine(owned, (p[group] ?? {}) as Record<string, unknown>);
   if (value === undefined || value === null) delete current[key];
   else current[key] = value;
-  return { ...profile, [group]: current };
+  (p as Record<string, unknown>)[group] = current;
+  return p;
 };
 
 /** What destruction leaves of the profile: every personal field redacted (DOMAIN.md §7). */
@@ -21,165 +45,205 @@ const redactProfile = (p: Profile): Profile => ({
   people: REDACTED,
 });
 
-type Open = Extract<ArchiveState, { status: 'open' }>;
-
-/** Apply `f` to an open archive (it copies what it changes: the state it returns keeps `status: 'open'`). */
-const onOpen = (s: ArchiveState, f: (d: Open) => Open): ArchiveState => (s.status === 'open' ? f(s) : s);
-
-/** Fold one event into the state. Total: an event that does not apply leaves the state as it was. */
-export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState => {
+/** Fold one event into the state, changing in place only what `owned` holds (see `Owned`). */
+const step = (state: ArchiveState, event: ArchiveEvent, owned: Owned): ArchiveState => {
+  if (event.type === 'ArchiveCreated') {
+    const e = event.data;
+    if (state.status !== 'none') return state;
+    const created: Open = {
+      status: 'open',
+      archiveId: e.archiveId,
+      number: e.number,
+      createdAt: e.createdAt,
+      createdBy: e.createdBy,
+      custodian: e.custodian,
+      department: e.department,
+      tier: e.tier,
+      tierSince: e.createdAt,
+      secrecyLevel: e.secrecyLevel,
+      profile: e.profile,
+      receipts: {},
+      lastContact: {},
+      transactions: [],
+      agreementReached: e.profile.classification.status === 'active',
+      borrowings: {},
+      disclosures: {},
+      holds: {},
+      findings: {},
+    };
+    // made here, so the fold's own; the profile is the event's, copied when first changed
+    if (owned)
+      for (const part of [
+        created,
+        created.receipts,
+        created.lastContact,
+        created.transactions,
+        created.borrowings,
+        created.disclosures,
+        created.holds,
+        created.findings,
+      ])
+        owned.add(part);
+    return created;
+  }
+  // every other event changes an open archive only (a destroyed one keeps only reads)
+  if (state.status !== 'open') return state;
+  /** The open state as the fold's own to change (asked for only once the event changes something). */
+  const open = (): Mutable<Open> => mine(owned, state);
   switch (event.type) {
-    case 'ArchiveCreated': {
-      const e = event.data;
-      if (state.status !== 'none') return state;
-      return {
-        status: 'open',
-        archiveId: e.archiveId,
-        number: e.number,
-        createdAt: e.createdAt,
-        createdBy: e.createdBy,
-        custodian: e.custodian,
-        department: e.department,
-        tier: e.tier,
-        tierSince: e.createdAt,
-        secrecyLevel: e.secrecyLevel,
-        profile: e.profile,
-        receipts: {},
-        lastContact: {},
-        transactions: [],
-        agreementReached: e.profile.classification.status === 'active',
-        borrowings: {},
-        disclosures: {},
-        holds: {},
-        findings: {},
-      };
+    case 'InformationReceived': {
+      const d = open();
+      const receipts = mine(owned, d.receipts);
+      receipts[event.data.receiptId] = { receivedAt: event.data.receivedAt, warned: false, breached: false };
+      d.receipts = receipts;
+      return d;
     }
-    case 'InformationReceived':
-      return onOpen(state, (d) => ({
-        ...d,
-        receipts: {
-          ...d.receipts,
-          [event.data.receiptId]: { receivedAt: event.data.receivedAt, warned: false, breached: false },
-        },
-      }));
-    case 'ArchiveUpdated':
-      return onOpen(state, (d) => {
-        const profile = event.data.changes.reduce((p, c) => setField(p, c.field, c.after), d.profile);
-        // the receipts are copied only when the update resolves some (they grow with the archive's history)
-        let receipts = d.receipts;
-        for (const id of event.data.resolves) {
-          const r = receipts[id];
-          if (r && !r.resolvedAt) receipts = { ...receipts, [id]: { ...r, resolvedAt: event.data.at } };
-        }
-        return {
-          ...d,
-          profile,
-          receipts,
-          agreementReached: d.agreementReached || profile.classification.status === 'active',
-        };
+    case 'ArchiveUpdated': {
+      const d = open();
+      const profile = event.data.changes.reduce((p, c) => setField(owned, p, c.field, c.after), d.profile);
+      // the receipts are copied only when the update resolves some (they grow with the archive's history)
+      let receipts = d.receipts;
+      for (const id of event.data.resolves) {
+        const r = receipts[id];
+        if (!r || r.resolvedAt) continue;
+        const mut = mine(owned, receipts);
+        mut[id] = { ...r, resolvedAt: event.data.at };
+        receipts = mut;
+      }
+      d.profile = profile;
+      d.receipts = receipts;
+      d.agreementReached = d.agreementReached || profile.classification.status === 'active';
+      return d;
+    }
+    case 'ContactLogged': {
+      const { channel, at: when } = event.data;
+      if (channel === 'other') return state;
+      const d = open();
+      const last = d.lastContact[channel];
+      const lastContact = mine(owned, d.lastContact);
+      lastContact[channel] = !last || when > last ? when : last;
+      d.lastContact = lastContact;
+      return d;
+    }
+    case 'TransactionRecorded': {
+      const d = open();
+      const transactions = mine(owned, d.transactions);
+      transactions.push({
+        at: event.data.at,
+        minor: event.data.amount.minor,
+        currency: event.data.amount.currency,
       });
-    case 'ContactLogged':
-      return onOpen(state, (d) => {
-        const { channel, at: when } = event.data;
-        if (channel === 'other') return d;
-        const last = d.lastContact[channel];
-        return { ...d, lastContact: { ...d.lastContact, [channel]: !last || when > last ? when : last } };
-      });
-    case 'TransactionRecorded':
-      return onOpen(state, (d) => ({
-        ...d,
-        agreementReached: true,
-        transactions: [
-          ...d.transactions,
-          { at: event.data.at, minor: event.data.amount.minor, currency: event.data.amount.currency },
-        ],
-      }));
-    case 'TierChanged':
-      return onOpen(state, (d) => ({ ...d, tier: event.data.to, tierSince: event.data.at }));
-    case 'BorrowRequested':
-      return onOpen(state, (d) => ({
-        ...d,
-        borrowings: {
-          ...d.borrowings,
-          [event.data.borrowingId]: {
-            requester: event.data.requester,
-            purpose: event.data.purpose,
-            status: 'requested',
-            overdueRecorded: false,
-          },
-        },
-      }));
+      d.agreementReached = true;
+      d.transactions = transactions;
+      return d;
+    }
+    case 'TierChanged': {
+      const d = open();
+      d.tier = event.data.to;
+      d.tierSince = event.data.at;
+      return d;
+    }
+    case 'BorrowRequested': {
+      const d = open();
+      const borrowings = mine(owned, d.borrowings);
+      borrowings[event.data.borrowingId] = {
+        requester: event.data.requester,
+        purpose: event.data.purpose,
+        status: 'requested',
+        overdueRecorded: false,
+      };
+      d.borrowings = borrowings;
+      return d;
+    }
     case 'BorrowApproved':
     case 'BorrowRejected':
     case 'ArchiveLent':
     case 'ArchiveReturned':
-    case 'ReturnOverdue':
-      return onOpen(state, (d) => {
-        const b = d.borrowings[event.data.borrowingId];
-        if (!b) return d;
-        const next =
-          event.type === 'BorrowApproved'
-            ? { ...b, status: 'approved' as const, approver: event.data.approver }
-            : event.type === 'BorrowRejected'
-              ? { ...b, status: 'rejected' as const, approver: event.data.rejectedBy }
-              : event.type === 'ArchiveLent'
-                ? { ...b, status: 'lent' as const, lentAt: event.data.lentAt, dueAt: event.data.dueAt }
-                : event.type === 'ArchiveReturned'
-                  ? { ...b, status: 'returned' as const, returnedAt: event.data.returnedAt }
-                  : { ...b, overdueRecorded: true };
-        return { ...d, borrowings: { ...d.borrowings, [event.data.borrowingId]: next } };
-      });
-    case 'DisclosureRequested':
-      return onOpen(state, (d) => ({
-        ...d,
-        disclosures: {
-          ...d.disclosures,
-          [event.data.disclosureId]: { requestedBy: event.data.requestedBy, approvals: [], disclosed: false },
-        },
-      }));
+    case 'ReturnOverdue': {
+      const b = state.borrowings[event.data.borrowingId];
+      if (!b) return state;
+      const next =
+        event.type === 'BorrowApproved'
+          ? { ...b, status: 'approved' as const, approver: event.data.approver }
+          : event.type === 'BorrowRejected'
+            ? { ...b, status: 'rejected' as const, approver: event.data.rejectedBy }
+            : event.type === 'ArchiveLent'
+              ? { ...b, status: 'lent' as const, lentAt: event.data.lentAt, dueAt: event.data.dueAt }
+              : event.type === 'ArchiveReturned'
+                ? { ...b, status: 'returned' as const, returnedAt: event.data.returnedAt }
+                : { ...b, overdueRecorded: true };
+      const d = open();
+      const borrowings = mine(owned, d.borrowings);
+      borrowings[event.data.borrowingId] = next;
+      d.borrowings = borrowings;
+      return d;
+    }
+    case 'DisclosureRequested': {
+      const d = open();
+      const disclosures = mine(owned, d.disclosures);
+      disclosures[event.data.disclosureId] = {
+        requestedBy: event.data.requestedBy,
+        approvals: [],
+        disclosed: false,
+      };
+      d.disclosures = disclosures;
+      return d;
+    }
     case 'DisclosureApproved':
-    case 'ArchiveDisclosed':
-      return onOpen(state, (d) => {
-        const x = d.disclosures[event.data.disclosureId];
-        if (!x) return d;
-        const next =
-          event.type === 'DisclosureApproved'
-            ? { ...x, approvals: [...x.approvals, event.data.approver] }
-            : { ...x, disclosed: true };
-        return { ...d, disclosures: { ...d.disclosures, [event.data.disclosureId]: next } };
-      });
-    case 'CustodianChanged':
-      return onOpen(state, (d) => ({ ...d, custodian: event.data.to }));
-    case 'SecrecyLevelChanged':
-      return onOpen(state, (d) => ({ ...d, secrecyLevel: event.data.to }));
-    case 'HoldPlaced':
-      return onOpen(state, (d) => ({
-        ...d,
-        holds: { ...d.holds, [event.data.holdId]: { kind: event.data.kind, reason: event.data.reason } },
-      }));
-    case 'HoldReleased':
-      return onOpen(state, (d) => {
-        const holds = { ...d.holds };
-        delete holds[event.data.holdId];
-        return { ...d, holds };
-      });
-    case 'DestructionRequested':
-      return onOpen(state, (d) => ({
-        ...d,
-        destruction: {
-          destructionId: event.data.destructionId,
-          requestedBy: event.data.requestedBy,
-          reason: event.data.reason,
-          basis: event.data.basis,
-          ...(event.data.retentionUntil ? { retentionUntil: event.data.retentionUntil } : {}),
-        },
-      }));
-    case 'DestructionApproved':
-      return onOpen(state, (d) =>
-        d.destruction ? { ...d, destruction: { ...d.destruction, approvedBy: event.data.approvedBy } } : d,
-      );
+    case 'ArchiveDisclosed': {
+      const x = state.disclosures[event.data.disclosureId];
+      if (!x) return state;
+      const d = open();
+      const disclosures = mine(owned, d.disclosures);
+      disclosures[event.data.disclosureId] =
+        event.type === 'DisclosureApproved'
+          ? { ...x, approvals: [...x.approvals, event.data.approver] }
+          : { ...x, disclosed: true };
+      d.disclosures = disclosures;
+      return d;
+    }
+    case 'CustodianChanged': {
+      const d = open();
+      d.custodian = event.data.to;
+      return d;
+    }
+    case 'SecrecyLevelChanged': {
+      const d = open();
+      d.secrecyLevel = event.data.to;
+      return d;
+    }
+    case 'HoldPlaced': {
+      const d = open();
+      const holds = mine(owned, d.holds);
+      holds[event.data.holdId] = { kind: event.data.kind, reason: event.data.reason };
+      d.holds = holds;
+      return d;
+    }
+    case 'HoldReleased': {
+      const d = open();
+      const holds = mine(owned, d.holds);
+      delete holds[event.data.holdId];
+      d.holds = holds;
+      return d;
+    }
+    case 'DestructionRequested': {
+      const d = open();
+      d.destruction = {
+        destructionId: event.data.destructionId,
+        requestedBy: event.data.requestedBy,
+        reason: event.data.reason,
+        basis: event.data.basis,
+        ...(event.data.retentionUntil ? { retentionUntil: event.data.retentionUntil } : {}),
+      };
+      return d;
+    }
+    case 'DestructionApproved': {
+      if (!state.destruction) return state;
+      const d = open();
+      d.destruction = { ...state.destruction, approvedBy: event.data.approvedBy };
+      return d;
+    }
     case 'ArchiveDestroyed':
-      if (state.status !== 'open') return state;
       return {
         ...state,
         status: 'destroyed',
@@ -188,23 +252,48 @@ export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState =
         destruction: undefined,
       };
     case 'UpdateSlaWarned':
-    case 'UpdateSlaBreached':
-      return onOpen(state, (d) => {
-        const r = d.receipts[event.data.receiptId];
-        const findings = { ...d.findings, [findingKey(event)]: true as const };
-        if (!r) return { ...d, findings };
-        const next =
+    case 'UpdateSlaBreached': {
+      const d = open();
+      const findings = mine(owned, d.findings);
+      findings[findingKey(event)] = true;
+      d.findings = findings;
+      const r = d.receipts[event.data.receiptId];
+      if (r) {
+        const receipts = mine(owned, d.receipts);
+        receipts[event.data.receiptId] =
           event.type === 'UpdateSlaWarned' ? { ...r, warned: true } : { ...r, warned: true, breached: true };
-        return { ...d, findings, receipts: { ...d.receipts, [event.data.receiptId]: next } };
-      });
+        d.receipts = receipts;
+      }
+      return d;
+    }
     case 'ContactDue':
     case 'ContactOverdue':
     case 'ReviewDue':
-    case 'TierChangeProposed':
-      return onOpen(state, (d) => ({ ...d, findings: { ...d.findings, [findingKey(event)]: true } }));
+    case 'TierChangeProposed': {
+      const d = open();
+      const findings = mine(owned, d.findings);
+      findings[findingKey(event)] = true;
+      d.findings = findings;
+      return d;
+    }
   }
+};
+
+/** Fold one event into the state. Total: an event that does not apply leaves the state as it was. */
+export const evolve = (state: ArchiveState, event: ArchiveEvent): ArchiveState =>
+  step(state, event, undefined);
+
+/**
+ * A fold of many events: `(state, event) => state` like `evolve`, with the same states, but the parts it has
+ * copied once are changed in place after (see `Owned`). The states and events it is given are left as they
+ * are; a state it returned is changed by the next event folded into it, so only the last is to be kept. A read
+ * model folding a batch holds one folder for the batch (`replay` one for its events).
+ */
+export const folder = () => {
+  const owned = new Set<object>();
+  return (state: ArchiveState, event: ArchiveEvent): ArchiveState => step(state, event, owned);
 };
 
 /** Replay: the state after all the events, in order. */
 export const replay = (events: readonly ArchiveEvent[], from: ArchiveState = initialState): ArchiveState =>
-  events.reduce(evolve, from);
+  events.reduce(folder(), from);

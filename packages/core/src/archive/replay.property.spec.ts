@@ -5,7 +5,7 @@ import { defaultPolicyConfig } from '../policies/config';
 import { nextContactDue } from '../policies/contact-cadence';
 import { aCreateArchive, aProfile } from '../testing/fixtures';
 import { archiveDecider } from './decide';
-import { evolve, replay } from './evolve';
+import { evolve, folder, replay } from './evolve';
 import { ID, T0, cmd, staff } from './given.spec-helpers';
 import type { ArchiveState } from './state';
 import { initialState } from './state';
@@ -226,6 +226,35 @@ describe('replay (DOMAIN.md §2: nothing is edited in place; the state is the fo
         for (const e of events) expect(() => (s = evolve(s, e))).not.toThrow();
         const stored = JSON.parse(JSON.stringify(events)) as ArchiveEvent[];
         expect(replay(stored)).toEqual(replay(events));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('§2 replay: a folder (copies once, then changes its own copies in place) gives at every event the state evolve gives, and leaves the events and the state it started from as they were', () => {
+    const deepFreeze = <T>(v: T): T => {
+      if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+        Object.freeze(v);
+        for (const x of Object.values(v)) deepFreeze(x);
+      }
+      return v;
+    };
+    fc.assert(
+      fc.property(scenario, fc.nat(), (sc, cut) => {
+        const { events } = run(sc);
+        // frozen, so that a change in place of anything the fold was given throws (strict mode)
+        const given = deepFreeze(JSON.parse(JSON.stringify(events)) as ArchiveEvent[]);
+        const split = events.length === 0 ? 0 : cut % events.length;
+        const from = deepFreeze(given.slice(0, split).reduce(evolve, initialState));
+        const fold = folder();
+        let byFolder: ArchiveState = from;
+        let byEvolve: ArchiveState = from;
+        for (const e of given.slice(split)) {
+          byFolder = fold(byFolder, e);
+          byEvolve = evolve(byEvolve, e);
+          expect(JSON.stringify(byFolder)).toBe(JSON.stringify(byEvolve));
+        }
+        expect(byFolder).toEqual(byEvolve);
       }),
       { numRuns: 300 },
     );

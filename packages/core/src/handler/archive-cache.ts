@@ -1,6 +1,6 @@
 import type { Either } from 'fp-ts/Either';
 import { left, right } from 'fp-ts/Either';
-import { evolve } from '../archive/evolve';
+import { folder } from '../archive/evolve';
 import type { ArchiveState } from '../archive/state';
 import { initialState } from '../archive/state';
 import { archiveStream } from '../events/read-events';
@@ -56,10 +56,12 @@ export const archiveCache = (store: EventStore, keys: KeyStore, capacity: number
     let key = hit.key ?? (hit.state.status === 'destroyed' ? undefined : await keys.get(archiveId));
     let state = hit.state;
     const commands = hit.commands;
+    // only the last state is kept: one fold copies each part of it once (the cached state is not its own)
+    const fold = folder();
     for (const r of tail) {
       const d = decodeRecorded(r, key, archiveId);
       if (d._tag === 'Left') return left(d.left);
-      state = evolve(state, d.right.event);
+      state = fold(state, d.right.event);
       const id = r.metadata.commandId;
       if (id) {
         const seen = commands.get(id);

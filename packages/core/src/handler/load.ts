@@ -7,7 +7,7 @@ import { decodeEvent } from '../events/serialization';
 import type { EventStore, ReadStreamOptions, RecordedEvent } from '../ports/event-store';
 import type { KeyStore } from '../ports/key-store';
 import { openPersonal, openerFor } from '../privacy/personal-fields';
-import { evolve } from '../archive/evolve';
+import { folder } from '../archive/evolve';
 import type { ArchiveState } from '../archive/state';
 import { initialState } from '../archive/state';
 
@@ -66,6 +66,8 @@ export const loadArchive = async (
   const key = recorded.length > 0 ? await keys.get(archiveId) : undefined;
   let state: ArchiveState = initialState;
   const events: LoadedEvent[] = [];
+  // only the last state is kept: one fold copies each part of it once (see `folder`)
+  const fold = folder();
   for (const r of recorded) {
     // as-of by time: the state is a prefix of the stream, so stop at the first event recorded after `until`
     // (clocks of different writers need not agree, so a later revision may carry an earlier time)
@@ -73,7 +75,7 @@ export const loadArchive = async (
     const d = decodeRecorded(r, key, archiveId);
     if (d._tag === 'Left') return d;
     events.push(d.right);
-    state = evolve(state, d.right.event);
+    state = fold(state, d.right.event);
   }
   return right({ state, revision: recorded.at(-1)?.revision ?? -1n, events });
 };

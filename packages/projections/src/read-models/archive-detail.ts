@@ -1,5 +1,5 @@
 import type { ArchiveState } from '@dossier/core';
-import { evolve, initialState } from '@dossier/core';
+import { folder, initialState } from '@dossier/core';
 import type { Projection } from '../projection';
 import { DEFERRED, forEachEvent } from '../projection';
 import { perTable, rowCachesByTable } from './row-cache';
@@ -95,11 +95,14 @@ export const archiveDetail = (limits: { cached?: number; held?: number } = {}): 
           position: BigInt(row.position as string),
           size: (row.state as string).length,
         });
+      // one fold for the batch: each archive's state is copied once, then changed in place (see `folder`); the
+      // states held, cached or deferred from earlier batches are not its own, so they are copied, not changed
+      const fold = folder();
       forEachEvent(events, (e) => {
         if (e.kind !== 'archive') return;
         const s = states.get(e.archiveId) ?? { state: initialState, revision: -1n, position: 0n, size: 0 };
         states.set(e.archiveId, {
-          state: evolve(s.state, e.event),
+          state: fold(s.state, e.event),
           revision: e.recorded.revision,
           position: e.recorded.position,
           size: s.size,

@@ -72,8 +72,11 @@ export const changeHistory: Projection = {
   ],
   async applyBatch(ctx, events) {
     const rows = forEachEvent(events, (e) => {
+      const changes = changesOf(e);
+      if (changes.length === 0) return [];
+      // read only here: the metadata of an event is parsed when first read (most events change no field)
       const m = e.recorded.metadata;
-      return changesOf(e).map((c, seq) => ({
+      return changes.map((c, seq) => ({
         position: pos(e.recorded.position),
         seq,
         archive_id: e.archiveId,

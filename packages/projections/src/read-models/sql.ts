@@ -59,8 +59,9 @@ const rowsOfJson = (ctx: ProjectionContext, table: string, columns: readonly str
  * Write many rows by their key columns: `replace` overwrites the other columns of a row that is there,
  * `ignore` leaves it (a replayed batch). How the values travel is measured per dialect (`pnpm
  * bench:projections`): to SQLite as bound parameters, up to 250 rows a statement (fewer for wide rows: the
- * parameter limit), which its thread binds in C; to PostgreSQL as one JSON parameter of up to 5,000 rows, as
- * pg encodes each bound parameter in JavaScript on the thread that folds.
+ * parameter limit), which its thread binds in C; to PostgreSQL as one JSON parameter of up to 5,000 rows, in
+ * UTF-8 bytes (bound in binary format, which for json is the text itself), as pg encodes each bound parameter
+ * in JavaScript and the bytes move to a writer thread without a copy.
  */
 const writeRows = async (
   ctx: ProjectionContext,
@@ -90,7 +91,9 @@ const writeRows = async (
             .columns(columns)
             .expression(rowsOfJson(ctx, table, columns, slot(0)))
             .onConflict(conflict),
-        [JSON.stringify(part)],
+        // as UTF-8 bytes, which a writer on another thread moves there instead of copying (a text with one
+        // character beyond Latin-1 would travel at two bytes a character)
+        [Buffer.from(JSON.stringify(part))],
       );
     return;
   }
