@@ -12,8 +12,8 @@ import { pageSubscription } from '@dossier/core';
 import { appendContext, appendEvents } from './append';
 import type { AppendNotifications } from './append-notifications';
 import type { AppendEither } from './either';
-import type { EventRow } from './event-rows';
-import { decodeEvent, EVENT_COLUMNS } from './event-rows';
+import type { EventRow, ProjectableRow } from './event-rows';
+import { decodeEvent, decodeProjectable, EVENT_COLUMNS, PROJECTABLE_COLUMNS } from './event-rows';
 import type { ReadHorizon } from './read-horizon';
 import type { SchemaNames } from './schema-names';
 import { streamHeadCache } from './stream-head-cache';
@@ -126,16 +126,16 @@ export const postgresEventStore = (
     readAll,
 
     async readByStream({ after, upTo, limit = 1000 }) {
-      const res = await pool.query<EventRow>({
+      const res = await pool.query<ProjectableRow>({
         name: `${schema}.read_by_stream`,
         // the row comparison walks the (stream_id, revision) index from the cursor on; an empty id sorts first
-        text: `SELECT ${EVENT_COLUMNS} FROM ${q}.events
+        text: `SELECT ${PROJECTABLE_COLUMNS} FROM ${q}.events
                 WHERE (stream_id, revision) > ($1, $2) AND position <= $3
                 ORDER BY stream_id, revision LIMIT $4`,
         values: [after?.streamId ?? '', (after?.revision ?? -1n).toString(), upTo.toString(), limit],
         rowMode: 'array',
       });
-      return res.rows.map(decodeEvent);
+      return res.rows.map(decodeProjectable);
     },
 
     subscribe(options) {

@@ -1,5 +1,5 @@
 import { ARCHIVE_STREAM_PREFIX, ArchiveRead, decodeRecorded } from '@dossier/core';
-import type { RecordedEvent } from '@dossier/core';
+import type { ProjectableEvent } from '@dossier/core';
 import type { ProjectedEvent } from './projection';
 
 const READ_LOG_PREFIX = 'read-log-';
@@ -36,7 +36,7 @@ const archiveIdOf = (streamId: string): string => {
 };
 
 /** Recorded → projected, personal values left sealed; events of other streams (number reservations) are skipped. */
-export const toProjected = (r: RecordedEvent, validate = true): ProjectedEvent | undefined => {
+export const toProjected = (r: ProjectableEvent, validate = true): ProjectedEvent | undefined => {
   if (r.streamId.startsWith(READ_LOG_PREFIX)) {
     const d = ArchiveRead.decode(r.data);
     if (d._tag === 'Left') throw new UndecodableEvent(r.position, r.type, 'not an ArchiveRead');

@@ -1,18 +1,18 @@
 import type { Kysely } from 'kysely';
-import type { ArchiveEvent, ArchiveRead, PolicyConfig, RecordedEvent } from '@dossier/core';
+import type { ArchiveEvent, ArchiveRead, PolicyConfig, ProjectableEvent } from '@dossier/core';
 
 /** An event as read models see it: decoded, with personal values still sealed. */
 export type ProjectedEvent =
   | {
       readonly kind: 'archive';
       readonly archiveId: string;
-      readonly recorded: RecordedEvent;
+      readonly recorded: ProjectableEvent;
       readonly event: ArchiveEvent;
     }
   | {
       readonly kind: 'read';
       readonly archiveId: string;
-      readonly recorded: RecordedEvent;
+      readonly recorded: ProjectableEvent;
       readonly read: ArchiveRead;
     };
 

@@ -4,6 +4,7 @@ import type {
   EventStore,
   PolicyConfig,
   ReadModelWriter,
+  ProjectableEvent,
   RecordedEvent,
   SqlStatement,
   StreamCursor,
@@ -433,7 +434,7 @@ export const projectionRunner = (options: RunnerOptions) => {
    * Decode a page: the events up to the first that cannot be decoded, that one's failure, and the position of
    * the last event decoded (undefined when none was).
    */
-  const decodePage = (raw: readonly RecordedEvent[]) => {
+  const decodePage = (raw: readonly ProjectableEvent[]) => {
     const projected: ProjectedEvent[] = [];
     let lastGood: bigint | undefined;
     for (const r of raw) {
@@ -492,7 +493,7 @@ export const projectionRunner = (options: RunnerOptions) => {
     let events = first.events;
     for (const i of members) i.pass = { events, upTo };
     let size = batchSize;
-    let prefetched: Promise<readonly RecordedEvent[]> | undefined;
+    let prefetched: Promise<readonly ProjectableEvent[]> | undefined;
     while (running) {
       const active = members.filter((i) => i.state !== 'failed' && i.state !== 'stopped');
       if (active.length === 0) {

@@ -1,12 +1,15 @@
 import { Worker } from 'node:worker_threads';
-import type { EventMetadata, Json, ReadByStreamOptions, RecordedEvent } from '@dossier/core';
+import type { EventMetadata, Json, ProjectableEvent, ReadByStreamOptions } from '@dossier/core';
 import type { EventRow } from './event-rows';
 import { EVENT_COLUMNS, toRecordedEvent } from './event-rows';
 
-/** The log in stream order from a cursor, up to a position: one statement for both threads. */
-export const READ_BY_STREAM_SQL = `SELECT ${EVENT_COLUMNS} FROM events
+/** The log in stream order from a cursor, up to a position, these columns of it. */
+const readByStreamSql = (columns: string) => `SELECT ${columns} FROM events
      WHERE (stream_id, revision) > (@streamId, @revision) AND position <= @upTo
      ORDER BY stream_id, revision LIMIT @limit`;
+
+/** The log in stream order from a cursor, up to a position: one statement for both threads. */
+export const READ_BY_STREAM_SQL = readByStreamSql(EVENT_COLUMNS);
 
 /** The statement's parameters (an empty id sorts before every stream's). */
 export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOptions) => ({
@@ -17,52 +20,44 @@ export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOp
 });
 
 /**
- * The same page as one JSON array that SQLite builds on the reader's thread: each event an array in the
- * order of `EVENT_COLUMNS`, the bigints as text (a JSON number would lose digits past 2^53), data and
- * metadata as the JSON they are. Handed over as one string, it costs the folding thread one JSON.parse:
- * no copy of eleven values an event to take over, and no parse of data and metadata apart. The aggregate
+ * The same page as one JSON array that SQLite builds on the reader's thread: each event an array of what
+ * read models fold (`PageEvent`: not the event id, the time recorded or the hashes, which only verification
+ * needs), the bigints as text (a JSON number would lose digits past 2^53), data and metadata as the JSON they
+ * are. Handed over as one string, it costs the folding thread one JSON.parse: no copy of values an event to
+ * take over, and no parse of data and metadata apart. The aggregate
  * takes the rows in the order the ordered subquery yields them; an ORDER BY inside it would sort each page
  * again (measured: a slower rebuild), so the order is checked where the page is read (`inStreamOrder`).
  */
 const READ_BY_STREAM_PAGE_SQL = `SELECT json_group_array(json_array(
-       CAST(position AS TEXT), stream_id, CAST(revision AS TEXT), event_id, type, schema_version,
-       json(data), json(metadata), recorded_at, prev_hash, hash))
-  FROM (${READ_BY_STREAM_SQL})`;
+       CAST(position AS TEXT), stream_id, CAST(revision AS TEXT), type, schema_version, json(data), json(metadata)))
+  FROM (${readByStreamSql('position, stream_id, revision, type, schema_version, data, metadata')})`;
 
-/** An event of such a page. */
+/** An event of such a page: what read models fold (see `ProjectableEvent`). */
 type PageEvent = [
   position: string,
   streamId: string,
   revision: string,
-  eventId: string,
   type: string,
   schemaVersion: number,
   data: Json,
   metadata: EventMetadata,
-  recordedAt: string,
-  prevHash: string,
-  hash: string,
 ];
 
-const fromPage = (r: PageEvent): RecordedEvent => ({
+const fromPage = (r: PageEvent): ProjectableEvent => ({
   streamId: r[1],
   revision: BigInt(r[2]),
   position: BigInt(r[0]),
-  eventId: r[3],
-  type: r[4],
-  schemaVersion: r[5],
-  data: r[6],
-  metadata: r[7],
-  recordedAt: r[8],
-  prevHash: r[9],
-  hash: r[10],
+  type: r[3],
+  schemaVersion: r[4],
+  data: r[5],
+  metadata: r[6],
 });
 
 /**
  * Whether a page's events follow one another by stream, then revision, as SQLite orders them (stream ids
  * compared as UTF-8 bytes, like SQLite's BINARY collation: the cursor of the next page is the last event).
  */
-export const inStreamOrder = (events: readonly RecordedEvent[]): boolean => {
+export const inStreamOrder = (events: readonly ProjectableEvent[]): boolean => {
   for (let i = 1; i < events.length; i++) {
     const a = events[i - 1]!;
     const b = events[i]!;
@@ -158,7 +153,7 @@ export const streamReader = (path: string) => {
     });
   };
   return {
-    async read(options: ReadByStreamOptions): Promise<RecordedEvent[]> {
+    async read(options: ReadByStreamOptions): Promise<ProjectableEvent[]> {
       const r = await request(options, false);
       if (r.rows) return r.rows.map(toRecordedEvent);
       const events = (JSON.parse(r.page!) as PageEvent[]).map(fromPage);

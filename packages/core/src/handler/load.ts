@@ -4,7 +4,7 @@ import type { ArchiveEvent } from '../events/archive-events';
 import { archiveStream } from '../events/read-events';
 import type { DecodeError, DecodeOptions } from '../events/serialization';
 import { decodeEvent } from '../events/serialization';
-import type { EventStore, ReadStreamOptions, RecordedEvent } from '../ports/event-store';
+import type { EventStore, ProjectableEvent, ReadStreamOptions, RecordedEvent } from '../ports/event-store';
 import type { KeyStore } from '../ports/key-store';
 import { openPersonal, openerFor } from '../privacy/personal-fields';
 import { folder } from '../archive/evolve';
@@ -28,12 +28,12 @@ export interface LoadedArchive {
  * Decode one recorded event: personal values opened with the key, marked destroyed without it, or left
  * sealed (`'sealed'`: what read models store, so that nothing personal is at rest in plaintext).
  */
-export const decodeRecorded = (
-  recorded: RecordedEvent,
+export const decodeRecorded = <R extends ProjectableEvent = RecordedEvent>(
+  recorded: R,
   key: Uint8Array | undefined | 'sealed',
   archiveId: string,
   options: DecodeOptions = {},
-): Either<DecodeError, LoadedEvent> => {
+): Either<DecodeError, { readonly recorded: R; readonly event: ArchiveEvent }> => {
   let data;
   try {
     data =

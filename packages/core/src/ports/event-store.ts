@@ -51,6 +51,16 @@ export interface RecordedEvent extends EventToAppend {
   readonly hash: string;
 }
 
+/**
+ * An event as a rebuild reads it (`readByStream`): what read models fold — where it stands, its type, version,
+ * data and metadata — without what only the verification of the hash chain needs (the event id, the time
+ * recorded, the hashes), which a rebuild would read and decode for nothing.
+ */
+export type ProjectableEvent = Pick<
+  RecordedEvent,
+  'streamId' | 'revision' | 'position' | 'type' | 'schemaVersion' | 'data' | 'metadata'
+>;
+
 /** What a writer expects of the stream before its append. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
@@ -132,8 +142,9 @@ export interface EventStore {
    * the streams in an order of the store's choosing that stays the same between calls. A rebuild whose read
    * models depend only on the order within each stream reads this way to fold each archive once. Positions
    * at or below `headPosition()` are final, so the events it returns up to such a position never change.
+   * It may leave out of each event what only verification needs (see `ProjectableEvent`).
    */
-  readByStream?(options: ReadByStreamOptions): Promise<readonly RecordedEvent[]>;
+  readByStream?(options: ReadByStreamOptions): Promise<readonly ProjectableEvent[]>;
   /** Catch-up from `after`, then live; ends when `signal` aborts. */
   subscribe(options?: SubscribeOptions): AsyncIterable<RecordedEvent>;
   /** The highest global position a reader may see now (0n when empty). */

@@ -2,7 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { isLeft, isRight } from 'fp-ts/Either';
 import type { Either } from 'fp-ts/Either';
-import type { EventStore, EventToAppend, ExpectedRevision, RecordedEvent } from '../ports/event-store';
+import type {
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ProjectableEvent,
+  RecordedEvent,
+} from '../ports/event-store';
 import type { Clock } from '../ports/clock';
 import { fixedClock } from '../ports/clock';
 import { verifyChain } from '../integrity/verify';
@@ -216,13 +222,34 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
         expect(whole.every((e) => e.position > before && e.position <= upTo)).toBe(true);
         // page by page from the last event's cursor: the same events, in the same order, none twice
         const everything = await read({ upTo, limit: 100_000 });
-        const paged: RecordedEvent[] = [];
+        const paged: ProjectableEvent[] = [];
         for (let page = await read({ upTo, limit: 2 }); page.length > 0;) {
           paged.push(...page);
           const last = page.at(-1)!;
           page = await read({ upTo, limit: 2, after: { streamId: last.streamId, revision: last.revision } });
         }
-        expect(paged.map((e) => e.eventId)).toEqual(everything.map((e) => e.eventId));
+        const at = (e: ProjectableEvent) => `${e.streamId}@${e.revision}:${e.position}`;
+        expect(paged.map(at)).toEqual(everything.map(at));
+        // each event as read models fold it: type, version, data and metadata as appended
+        const fold = (e: ProjectableEvent) => ({
+          streamId: e.streamId,
+          revision: e.revision,
+          position: e.position,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          data: e.data,
+          metadata: e.metadata,
+        });
+        const byPlace = (x: ProjectableEvent, y: ProjectableEvent) => at(x).localeCompare(at(y));
+        const appended = [...(await store.readStream(a)), ...(await store.readStream(c))].map(fold);
+        expect(appended).toHaveLength(5);
+        expect(appended[0]!.metadata.actor.name).toBe('张三');
+        expect(
+          whole
+            .filter((e) => e.streamId === a || e.streamId === c)
+            .map(fold)
+            .sort(byPlace),
+        ).toEqual(appended.sort(byPlace));
         // a cursor inside a stream goes on with that stream's next revision
         const inside = await read({ upTo, limit: 1, after: { streamId: a, revision: 0n } });
         expect(inside.map((e) => [e.streamId, e.revision])).toEqual([[a, 1n]]);
