@@ -1,4 +1,4 @@
-import type { EventMetadata, Json, ProjectableEvent, RecordedEvent } from '@dossier/core';
+import type { EventMetadata, Json, RecordedEvent } from '@dossier/core';
 
 /** The columns every event read selects, in the order `decodeEvent` expects them. */
 export const EVENT_COLUMNS =
@@ -34,29 +34,8 @@ export const decodeEvent = (r: EventRow): RecordedEvent => ({
 });
 
 /**
- * The columns a rebuild reads (`readByStream`), in the order `decodeProjectable` expects them: what read
- * models fold, without the event id, the time recorded and the hashes (a third of a typical row's bytes, and
- * four of its eleven values to decode).
+ * The columns a rebuild reads (`readByStream`), in the order of a `ProjectableTuple`: what read models fold,
+ * without the event id, the time recorded and the hashes (a third of a typical row's bytes, and four of its
+ * eleven values to decode). node-postgres hands such a row over in array mode as the tuple itself.
  */
 export const PROJECTABLE_COLUMNS = 'position, stream_id, revision, type, schema_version, data, metadata';
-
-/** Such a row as node-postgres hands it over in array mode. */
-export type ProjectableRow = [
-  position: string,
-  streamId: string,
-  revision: string,
-  type: string,
-  schemaVersion: number,
-  data: Json,
-  metadata: EventMetadata,
-];
-
-export const decodeProjectable = (r: ProjectableRow): ProjectableEvent => ({
-  streamId: r[1],
-  revision: BigInt(r[2]),
-  position: BigInt(r[0]),
-  type: r[3],
-  schemaVersion: r[4],
-  data: r[5],
-  metadata: r[6],
-});

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ProjectableEvent } from '@dossier/core';
 import { verifyChain } from '@dossier/core';
-import { anEvent } from '@dossier/core/testing';
+import { anEvent, projectableOf } from '@dossier/core/testing';
 import { DossierDatabaseRefused } from './errors';
 import { openSqliteStore } from './open-sqlite-store';
 import { SCHEMA_VERSION } from './schema';
@@ -212,16 +211,7 @@ describe('rows altered behind the store’s back', () => {
     expect(all.length).toBeGreaterThanOrEqual(3);
     // the streams' ids sort as their positions: stream order is position order here; a rebuild's read holds
     // what read models fold of each event (not the event id, the time recorded or the hashes)
-    const folded = (e: ProjectableEvent) => ({
-      streamId: e.streamId,
-      revision: e.revision,
-      position: e.position,
-      type: e.type,
-      schemaVersion: e.schemaVersion,
-      data: e.data,
-      metadata: e.metadata,
-    });
-    expect(byStream.map(folded)).toEqual(all.map(folded));
+    expect(byStream.map(projectableOf)).toEqual(all.map(projectableOf));
     expect(untouched._tag).toBe('Right');
   });
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { EventMetadata, Json, ProjectableEvent, ReadByStreamOptions } from '@dossier/core';
+import type { ProjectableEvent, ProjectableTuple, ReadByStreamOptions } from '@dossier/core';
+import { fromProjectableTuple } from '@dossier/core';
 import type { EventRow } from './event-rows';
 import { EVENT_COLUMNS, toRecordedEvent } from './event-rows';
 
@@ -20,38 +21,17 @@ export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOp
 });
 
 /**
- * The same page as one JSON array that SQLite builds on the reader's thread: each event an array of what
- * read models fold (`PageEvent`: not the event id, the time recorded or the hashes, which only verification
- * needs), the bigints as text (a JSON number would lose digits past 2^53), data and metadata as the JSON they
- * are. Handed over as one string, it costs the folding thread one JSON.parse: no copy of values an event to
- * take over, and no parse of data and metadata apart. The aggregate
- * takes the rows in the order the ordered subquery yields them; an ORDER BY inside it would sort each page
- * again (measured: a slower rebuild), so the order is checked where the page is read (`inStreamOrder`).
+ * The same page as one JSON array that SQLite builds on the reader's thread: each event a `ProjectableTuple`
+ * (what read models fold: not the event id, the time recorded or the hashes, which only verification needs),
+ * the bigints as text, data and metadata as the JSON they are. Handed over as one string, it costs the folding
+ * thread one JSON.parse: no copy of values an event to take over, and no parse of data and metadata apart.
+ * The aggregate takes the rows in the order the ordered subquery yields them; an ORDER BY inside it would
+ * sort each page again (measured: a slower rebuild), so the order is checked where the page is read
+ * (`inStreamOrder`).
  */
 const READ_BY_STREAM_PAGE_SQL = `SELECT json_group_array(json_array(
        CAST(position AS TEXT), stream_id, CAST(revision AS TEXT), type, schema_version, json(data), json(metadata)))
   FROM (${readByStreamSql('position, stream_id, revision, type, schema_version, data, metadata')})`;
-
-/** An event of such a page: what read models fold (see `ProjectableEvent`). */
-type PageEvent = [
-  position: string,
-  streamId: string,
-  revision: string,
-  type: string,
-  schemaVersion: number,
-  data: Json,
-  metadata: EventMetadata,
-];
-
-const fromPage = (r: PageEvent): ProjectableEvent => ({
-  streamId: r[1],
-  revision: BigInt(r[2]),
-  position: BigInt(r[0]),
-  type: r[3],
-  schemaVersion: r[4],
-  data: r[5],
-  metadata: r[6],
-});
 
 /**
  * Whether a page's events follow one another by stream, then revision, as SQLite orders them (stream ids
@@ -156,7 +136,7 @@ export const streamReader = (path: string) => {
     async read(options: ReadByStreamOptions): Promise<ProjectableEvent[]> {
       const r = await request(options, false);
       if (r.rows) return r.rows.map(toRecordedEvent);
-      const events = (JSON.parse(r.page!) as PageEvent[]).map(fromPage);
+      const events = (JSON.parse(r.page!) as ProjectableTuple[]).map(fromProjectableTuple);
       if (inStreamOrder(events)) return events;
       // not in the order the statement gave (never seen): the rows, in the order SQL gives them
       return (await request(options, true)).rows!.map(toRecordedEvent);

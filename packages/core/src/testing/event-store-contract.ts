@@ -12,6 +12,7 @@ import type {
 import type { Clock } from '../ports/clock';
 import { fixedClock } from '../ports/clock';
 import { verifyChain } from '../integrity/verify';
+import { projectableOf } from './fixtures';
 
 export interface EventStoreHarness {
   /** A new, empty store recording times from `clock`. */
@@ -231,23 +232,14 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
         const at = (e: ProjectableEvent) => `${e.streamId}@${e.revision}:${e.position}`;
         expect(paged.map(at)).toEqual(everything.map(at));
         // each event as read models fold it: type, version, data and metadata as appended
-        const fold = (e: ProjectableEvent) => ({
-          streamId: e.streamId,
-          revision: e.revision,
-          position: e.position,
-          type: e.type,
-          schemaVersion: e.schemaVersion,
-          data: e.data,
-          metadata: e.metadata,
-        });
         const byPlace = (x: ProjectableEvent, y: ProjectableEvent) => at(x).localeCompare(at(y));
-        const appended = [...(await store.readStream(a)), ...(await store.readStream(c))].map(fold);
+        const appended = [...(await store.readStream(a)), ...(await store.readStream(c))].map(projectableOf);
         expect(appended).toHaveLength(5);
         expect(appended[0]!.metadata.actor.name).toBe('张三');
         expect(
           whole
             .filter((e) => e.streamId === a || e.streamId === c)
-            .map(fold)
+            .map(projectableOf)
             .sort(byPlace),
         ).toEqual(appended.sort(byPlace));
         // a cursor inside a stream goes on with that stream's next revision

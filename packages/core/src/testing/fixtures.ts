@@ -1,6 +1,7 @@
 /* Commands and actors as specifications and benchmarks use them. */
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../events/values';
+import type { ProjectableEvent } from '../ports/event-store';
 
 export const anActor = (
   role: Role,
@@ -72,4 +73,15 @@ export const aLogContact = (
   withWhom: '王丽华',
   summary: '确认二季度订单',
   ...overrides,
+});
+
+/** What read models fold of an event, and nothing more: to compare a rebuild's read with the full events. */
+export const projectableOf = (e: ProjectableEvent): ProjectableEvent => ({
+  streamId: e.streamId,
+  revision: e.revision,
+  position: e.position,
+  type: e.type,
+  schemaVersion: e.schemaVersion,
+  data: e.data,
+  metadata: e.metadata,
 });
