@@ -193,6 +193,12 @@ describe('rows altered behind the store’s back', () => {
       `UPDATE events SET data = 'garbage{' WHERE position = 2`,
       'hash-mismatch',
     ],
+    [
+      // not JSON alone, but JSON once written into a page's text: it would shift the event's values
+      'data replaced by two JSON values',
+      `UPDATE events SET data = '1,2' WHERE position = 2`,
+      'hash-mismatch',
+    ],
     ['metadata not JSON', `UPDATE events SET metadata = '' WHERE position = 2`, 'hash-mismatch'],
     [
       'the stored hash rewritten',

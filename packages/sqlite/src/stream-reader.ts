@@ -20,18 +20,23 @@ export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOp
   limit,
 });
 
+/** What the reader's thread reads of each event to build a page: a `ProjectableTuple`'s columns, in order. */
+const READ_BY_STREAM_PAGE_SQL = readByStreamSql(
+  'position, stream_id, revision, type, schema_version, data, metadata',
+);
+
 /**
- * The same page as one JSON array that SQLite builds on the reader's thread: each event a `ProjectableTuple`
- * (what read models fold: not the event id, the time recorded or the hashes, which only verification needs),
- * the bigints as text, data and metadata as the JSON they are. Handed over as one string, it costs the folding
- * thread one JSON.parse: no copy of values an event to take over, and no parse of data and metadata apart.
- * The aggregate takes the rows in the order the ordered subquery yields them; an ORDER BY inside it would
- * sort each page again (measured: a slower rebuild), so the order is checked where the page is read
- * (`inStreamOrder`).
+ * A page's event as the folding thread checks it before taking it: seven values, the first five of their
+ * types (data or metadata that are not JSON alone could shift the values of the page's text).
  */
-const READ_BY_STREAM_PAGE_SQL = `SELECT json_group_array(json_array(
-       CAST(position AS TEXT), stream_id, CAST(revision AS TEXT), type, schema_version, json(data), json(metadata)))
-  FROM (${readByStreamSql('position, stream_id, revision, type, schema_version, data, metadata')})`;
+const isTuple = (t: unknown): t is ProjectableTuple =>
+  Array.isArray(t) &&
+  t.length === 7 &&
+  typeof t[0] === 'string' &&
+  typeof t[1] === 'string' &&
+  typeof t[2] === 'string' &&
+  typeof t[3] === 'string' &&
+  typeof t[4] === 'number';
 
 /**
  * Whether a page's events follow one another by stream, then revision, as SQLite orders them (stream ids
@@ -53,23 +58,38 @@ export const inStreamOrder = (events: readonly ProjectableEvent[]): boolean => {
 
 /**
  * The thread's code (plain JavaScript, run as given): a read-only connection of its own, each request
- * answered with the page as one JSON text. A stored value that is not JSON (a row altered behind the
- * store's back) fails that statement: the page then comes as the rows better-sqlite3 gives (raw, integers as
- * bigint), and the reading side takes such a value as its text, as every other read does. Asked for rows
- * (`rows`), it answers with the rows.
+ * answered with the page as one JSON text, an array of `ProjectableTuple`s (what read models fold: not the
+ * event id, the time recorded or the hashes, which only verification needs), the bigints as text (a JSON
+ * number would lose digits past 2^53), the stored data and metadata as they are, and the count of its rows.
+ * Handed over as one string, a page costs the folding thread one JSON.parse: no copy of values an event to
+ * take over, and no parse of data and metadata apart. The text is joined here, in JavaScript: having SQLite
+ * build it (json_group_array) parsed and wrote again every event's data and metadata, and took this thread
+ * twice as long (measured). Asked for rows (`rows`), it answers with the rows better-sqlite3 gives (raw,
+ * integers as bigint): the folding side asks for them when a page's text does not parse to its rows (a stored
+ * value that is not JSON, a row altered behind the store's back), and takes such a value as its text, as every
+ * other read does.
  */
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true, timeout: 10000 });
-const page = db.prepare(workerData.pageSql).pluck(true);
+const page = db.prepare(workerData.pageSql).raw(true).safeIntegers(true);
 const stmt = db.prepare(workerData.sql).raw(true).safeIntegers(true);
+const text = (rows) => {
+  let t = '[';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    t += (i === 0 ? '["' : ',["') + r[0] + '",' + JSON.stringify(r[1]) + ',"' + r[2] + '",' + JSON.stringify(r[3]) +
+      ',' + r[4] + ',' + r[5] + ',' + r[6] + ']';
+  }
+  return t + ']';
+};
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.close(); return; }
   try {
-    let text;
-    if (!m.rows) try { text = page.get(m.params); } catch { text = undefined; }
-    parentPort.postMessage(text === undefined ? { id: m.id, rows: stmt.all(m.params) } : { id: m.id, page: text });
+    if (m.rows) { parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) }); return; }
+    const rows = page.all(m.params);
+    parentPort.postMessage({ id: m.id, page: text(rows), count: rows.length });
   } catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message), code: e && e.code }); }
 });
 `;
@@ -77,10 +97,24 @@ parentPort.on('message', (m) => {
 interface Reply {
   readonly id: number;
   readonly page?: string;
+  /** The rows the page's text holds. */
+  readonly count?: number;
   readonly rows?: EventRow[];
   readonly error?: string;
   readonly code?: string;
 }
+
+/** A page's events, or undefined when its text is not JSON or does not hold `count` well-formed events. */
+const fromPageText = (page: string, count: number): ProjectableEvent[] | undefined => {
+  let tuples: unknown;
+  try {
+    tuples = JSON.parse(page);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(tuples) || tuples.length !== count || !tuples.every(isTuple)) return undefined;
+  return tuples.map(fromProjectableTuple);
+};
 
 /**
  * Reads of the log stream by stream on a thread of their own, started on first use. A rebuild asks for the
@@ -136,9 +170,10 @@ export const streamReader = (path: string) => {
     async read(options: ReadByStreamOptions): Promise<ProjectableEvent[]> {
       const r = await request(options, false);
       if (r.rows) return r.rows.map(toRecordedEvent);
-      const events = (JSON.parse(r.page!) as ProjectableTuple[]).map(fromProjectableTuple);
-      if (inStreamOrder(events)) return events;
-      // not in the order the statement gave (never seen): the rows, in the order SQL gives them
+      const events = fromPageText(r.page!, r.count!);
+      if (events && inStreamOrder(events)) return events;
+      // a value that is not JSON, or not in the order the statement gave (never seen): the rows, in the order
+      // SQL gives them
       return (await request(options, true)).rows!.map(toRecordedEvent);
     },
     async close(): Promise<void> {
