@@ -118,6 +118,22 @@ describePg('PostgreSQL read-model writers (issue #4: commits beside the folding 
     );
   });
 
+  it('compresses long values with lz4 where the server has it (pglz where not)', async () => {
+    await o.other.query('create table z (k text primary key, v text not null)');
+    const lz4 = (
+      await o.other.query<{ lz4: boolean }>(
+        `select 'lz4' = any (enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`,
+      )
+    ).rows[0]!.lz4;
+    await o.writers
+      .writer()
+      .commit([
+        { sql: 'insert into z (k, v) values ($1, $2)', parameters: ['long', '客户档案 '.repeat(20_000)] },
+      ]);
+    const { rows } = await o.other.query<{ c: string }>(`select pg_column_compression(v) as c from z`);
+    expect(rows).toEqual([{ c: lz4 ? 'lz4' : 'pglz' }]);
+  });
+
   it('close waits for the commits handed over, then refuses more', async () => {
     const w = o.writers.writer();
     const handed = Array.from({ length: 10 }, (_, i) => w.commit([put(`k${i}`, i)]));
