@@ -41,6 +41,8 @@ const isTuple = (t: unknown): t is ProjectableTuple =>
 /**
  * Whether a page's events follow one another by stream, then revision, as SQLite orders them (stream ids
  * compared as UTF-8 bytes, like SQLite's BINARY collation: the cursor of the next page is the last event).
+ * The reader's thread joins the rows in the statement's order; a page is taken only when its events still
+ * stand in that order, a last check (with `isTuple` and the count) that its text carried each row as it was.
  */
 export const inStreamOrder = (events: readonly ProjectableEvent[]): boolean => {
   for (let i = 1; i < events.length; i++) {
@@ -172,8 +174,7 @@ export const streamReader = (path: string) => {
       if (r.rows) return r.rows.map(toRecordedEvent);
       const events = fromPageText(r.page!, r.count!);
       if (events && inStreamOrder(events)) return events;
-      // a value that is not JSON, or not in the order the statement gave (never seen): the rows, in the order
-      // SQL gives them
+      // a page whose text did not carry its rows as they were (a stored value that is not JSON): the rows
       return (await request(options, true)).rows!.map(toRecordedEvent);
     },
     async close(): Promise<void> {

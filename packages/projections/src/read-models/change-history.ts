@@ -74,7 +74,6 @@ export const changeHistory: Projection = {
     const rows = forEachEvent(events, (e) => {
       const changes = changesOf(e);
       if (changes.length === 0) return [];
-      // read only here: the metadata of an event is parsed when first read (most events change no field)
       const m = e.recorded.metadata;
       return changes.map((c, seq) => ({
         position: pos(e.recorded.position),
