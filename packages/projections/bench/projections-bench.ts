@@ -381,6 +381,16 @@ const main = async () => {
       console.log(
         `${adapter}: median ratio ${median.toFixed(3)} of ${ratios.length} (${ratios.map((x) => x.toFixed(3)).join(', ')})`,
       );
+      // the same ratio by the main thread's CPU seconds (raw read / rebuild): less moved by what else runs
+      const cpu = rows
+        .filter((r) => r.adapter === adapter && r.rawCpu !== undefined && r.mainCpu)
+        .map((r) => r.rawCpu! / r.mainCpu!)
+        .sort((a, b) => a - b);
+      const half = cpu.length / 2;
+      if (cpu.length > 0)
+        console.log(
+          `${adapter}: median main-thread CPU ratio ${(cpu.length % 2 ? cpu[Math.floor(half)]! : (cpu[half - 1]! + cpu[half]!) / 2).toFixed(3)} (${cpu.map((x) => x.toFixed(3)).join(', ')})`,
+        );
     }
 };
 
