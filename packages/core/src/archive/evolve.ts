@@ -45,6 +45,27 @@ const redactProfile = (p: Profile): Profile => ({
   people: REDACTED,
 });
 
+/** The state's collections keyed by an id: receipts, borrowings, disclosures, holds, findings. */
+type Keyed = 'receipts' | 'borrowings' | 'disclosures' | 'holds' | 'findings';
+
+/**
+ * `d` with the entry `id` of its collection `part` set to `value` (removed when undefined): the collection is
+ * copied first unless the fold owns it (see `mine`).
+ */
+const put = <K extends Keyed>(
+  owned: Owned,
+  d: Mutable<Open>,
+  part: K,
+  id: string,
+  value: Open[K][string] | undefined,
+): Mutable<Open> => {
+  const entries = mine(owned, d[part]) as Record<string, Open[K][string]>;
+  if (value === undefined) delete entries[id];
+  else entries[id] = value;
+  (d as Record<Keyed, unknown>)[part] = entries;
+  return d;
+};
+
 /** Fold one event into the state, changing in place only what `owned` holds (see `Owned`). */
 const step = (state: ArchiveState, event: ArchiveEvent, owned: Owned): ArchiveState => {
   if (event.type === 'ArchiveCreated') {
@@ -91,27 +112,21 @@ const step = (state: ArchiveState, event: ArchiveEvent, owned: Owned): ArchiveSt
   /** The open state as the fold's own to change (asked for only once the event changes something). */
   const open = (): Mutable<Open> => mine(owned, state);
   switch (event.type) {
-    case 'InformationReceived': {
-      const d = open();
-      const receipts = mine(owned, d.receipts);
-      receipts[event.data.receiptId] = { receivedAt: event.data.receivedAt, warned: false, breached: false };
-      d.receipts = receipts;
-      return d;
-    }
+    case 'InformationReceived':
+      return put(owned, open(), 'receipts', event.data.receiptId, {
+        receivedAt: event.data.receivedAt,
+        warned: false,
+        breached: false,
+      });
     case 'ArchiveUpdated': {
       const d = open();
       const profile = event.data.changes.reduce((p, c) => setField(owned, p, c.field, c.after), d.profile);
       // the receipts are copied only when the update resolves some (they grow with the archive's history)
-      let receipts = d.receipts;
       for (const id of event.data.resolves) {
-        const r = receipts[id];
-        if (!r || r.resolvedAt) continue;
-        const mut = mine(owned, receipts);
-        mut[id] = { ...r, resolvedAt: event.data.at };
-        receipts = mut;
+        const r = d.receipts[id];
+        if (r && !r.resolvedAt) put(owned, d, 'receipts', id, { ...r, resolvedAt: event.data.at });
       }
       d.profile = profile;
-      d.receipts = receipts;
       d.agreementReached = d.agreementReached || profile.classification.status === 'active';
       return d;
     }
@@ -137,24 +152,15 @@ const step = (state: ArchiveState, event: ArchiveEvent, owned: Owned): ArchiveSt
       d.transactions = transactions;
       return d;
     }
-    case 'TierChanged': {
-      const d = open();
-      d.tier = event.data.to;
-      d.tierSince = event.data.at;
-      return d;
-    }
-    case 'BorrowRequested': {
-      const d = open();
-      const borrowings = mine(owned, d.borrowings);
-      borrowings[event.data.borrowingId] = {
+    case 'TierChanged':
+      return Object.assign(open(), { tier: event.data.to, tierSince: event.data.at });
+    case 'BorrowRequested':
+      return put(owned, open(), 'borrowings', event.data.borrowingId, {
         requester: event.data.requester,
         purpose: event.data.purpose,
         status: 'requested',
         overdueRecorded: false,
-      };
-      d.borrowings = borrowings;
-      return d;
-    }
+      });
     case 'BorrowApproved':
     case 'BorrowRejected':
     case 'ArchiveLent':
@@ -172,60 +178,39 @@ const step = (state: ArchiveState, event: ArchiveEvent, owned: Owned): ArchiveSt
               : event.type === 'ArchiveReturned'
                 ? { ...b, status: 'returned' as const, returnedAt: event.data.returnedAt }
                 : { ...b, overdueRecorded: true };
-      const d = open();
-      const borrowings = mine(owned, d.borrowings);
-      borrowings[event.data.borrowingId] = next;
-      d.borrowings = borrowings;
-      return d;
+      return put(owned, open(), 'borrowings', event.data.borrowingId, next);
     }
-    case 'DisclosureRequested': {
-      const d = open();
-      const disclosures = mine(owned, d.disclosures);
-      disclosures[event.data.disclosureId] = {
+    case 'DisclosureRequested':
+      return put(owned, open(), 'disclosures', event.data.disclosureId, {
         requestedBy: event.data.requestedBy,
         approvals: [],
         disclosed: false,
-      };
-      d.disclosures = disclosures;
-      return d;
-    }
+      });
     case 'DisclosureApproved':
     case 'ArchiveDisclosed': {
       const x = state.disclosures[event.data.disclosureId];
       if (!x) return state;
-      const d = open();
-      const disclosures = mine(owned, d.disclosures);
-      disclosures[event.data.disclosureId] =
+      return put(
+        owned,
+        open(),
+        'disclosures',
+        event.data.disclosureId,
         event.type === 'DisclosureApproved'
           ? { ...x, approvals: [...x.approvals, event.data.approver] }
-          : { ...x, disclosed: true };
-      d.disclosures = disclosures;
-      return d;
+          : { ...x, disclosed: true },
+      );
     }
-    case 'CustodianChanged': {
-      const d = open();
-      d.custodian = event.data.to;
-      return d;
-    }
-    case 'SecrecyLevelChanged': {
-      const d = open();
-      d.secrecyLevel = event.data.to;
-      return d;
-    }
-    case 'HoldPlaced': {
-      const d = open();
-      const holds = mine(owned, d.holds);
-      holds[event.data.holdId] = { kind: event.data.kind, reason: event.data.reason };
-      d.holds = holds;
-      return d;
-    }
-    case 'HoldReleased': {
-      const d = open();
-      const holds = mine(owned, d.holds);
-      delete holds[event.data.holdId];
-      d.holds = holds;
-      return d;
-    }
+    case 'CustodianChanged':
+      return Object.assign(open(), { custodian: event.data.to });
+    case 'SecrecyLevelChanged':
+      return Object.assign(open(), { secrecyLevel: event.data.to });
+    case 'HoldPlaced':
+      return put(owned, open(), 'holds', event.data.holdId, {
+        kind: event.data.kind,
+        reason: event.data.reason,
+      });
+    case 'HoldReleased':
+      return put(owned, open(), 'holds', event.data.holdId, undefined);
     case 'DestructionRequested': {
       const d = open();
       d.destruction = {
@@ -253,29 +238,22 @@ const step = (state: ArchiveState, event: ArchiveEvent, owned: Owned): ArchiveSt
       };
     case 'UpdateSlaWarned':
     case 'UpdateSlaBreached': {
-      const d = open();
-      const findings = mine(owned, d.findings);
-      findings[findingKey(event)] = true;
-      d.findings = findings;
+      const d = put(owned, open(), 'findings', findingKey(event), true);
       const r = d.receipts[event.data.receiptId];
-      if (r) {
-        const receipts = mine(owned, d.receipts);
-        receipts[event.data.receiptId] =
-          event.type === 'UpdateSlaWarned' ? { ...r, warned: true } : { ...r, warned: true, breached: true };
-        d.receipts = receipts;
-      }
-      return d;
+      if (!r) return d;
+      return put(
+        owned,
+        d,
+        'receipts',
+        event.data.receiptId,
+        event.type === 'UpdateSlaWarned' ? { ...r, warned: true } : { ...r, warned: true, breached: true },
+      );
     }
     case 'ContactDue':
     case 'ContactOverdue':
     case 'ReviewDue':
-    case 'TierChangeProposed': {
-      const d = open();
-      const findings = mine(owned, d.findings);
-      findings[findingKey(event)] = true;
-      d.findings = findings;
-      return d;
-    }
+    case 'TierChangeProposed':
+      return put(owned, open(), 'findings', findingKey(event), true);
   }
 };
 
