@@ -88,9 +88,8 @@ const MOVE_BYTES = 64 * 1024;
 /**
  * The buffers of the large byte parameters that own all of their memory: they are transferred to the thread
  * (the caller's views of them are left empty), where a copy would cost the thread that folds as much as the
- * bytes are long. A read model hands its rows to PostgreSQL as one JSON text, as UTF-8 bytes (see
- * `writeRows`): a string would be copied twice as long (two bytes a character once one is not Latin-1).
- * Smaller buffers, and views of a larger memory (Node's pooled buffers), are copied.
+ * bytes are long. A read model hands its rows to PostgreSQL as bytes, one binary array a column (see
+ * `writeRows`). Smaller buffers, and views of a larger memory (Node's pooled buffers), are copied.
  */
 const movable = (statements: readonly SqlStatement[]): ArrayBuffer[] => {
   const out: ArrayBuffer[] = [];

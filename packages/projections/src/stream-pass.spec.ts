@@ -37,12 +37,15 @@ const interleaved = async () => {
   return store;
 };
 
-/** Detail rows a commit writes: bound values on SQLite (5 a row), one JSON array on PostgreSQL. */
+/**
+ * Detail rows a commit writes: bound values on SQLite (5 a row), on PostgreSQL one binary `text[]` a column
+ * (the first's length, at byte 12 of its header).
+ */
 const detailRows = (s: SqlStatement, dialect: 'sqlite' | 'postgres') =>
   !/insert into "rm_archive_detail_v1"/i.test(s.sql)
     ? 0
     : dialect === 'postgres'
-      ? (JSON.parse(Buffer.from(s.parameters[0] as Uint8Array).toString('utf8')) as unknown[]).length
+      ? Buffer.from(s.parameters[0] as Uint8Array).readInt32BE(12)
       : s.parameters.length / 5;
 
 /** Every read-model table's rows, sorted. */

@@ -87,6 +87,44 @@ describe.each([
       expect(by.get('a3')).toEqual({ a: 'a3', b: 'r', v: 'v3', w: null });
       expect(by.get('a599')!.v).toBe('v599');
     }));
+
+  it('every value reaches its column as it was: text of any characters, numbers to their types, null as null', () =>
+    withTable(async (ctx) => {
+      await ctx.db.schema
+        .createTable('t_typed')
+        .addColumn('k', 'text', (c) => c.primaryKey())
+        .addColumn('t', 'text')
+        .addColumn('big', 'bigint')
+        .addColumn('n', 'integer')
+        .execute();
+      const texts = [
+        'plain',
+        '',
+        'quotes " and \\ backslash, \ttab, \nnewline',
+        '客户档案 — 借阅 ✓ 𝌆',
+        '{"json":["as", "text"]}',
+        'NULL',
+        '{a,b}',
+      ];
+      const rows = [
+        ...texts.map((t, i) => ({ k: `k${i}`, t, big: '1234567890123', n: i })),
+        { k: 'nulls', t: null, big: null, n: undefined },
+        { k: 'negative', t: 'x', big: '-42', n: -7 },
+      ];
+      await upsertRows(ctx, 'typed', ['k'], rows);
+      const back = new Map(
+        ((await ctx.db.selectFrom('t_typed').selectAll().execute()) as any[]).map((r) => [r.k, r]),
+      );
+      texts.forEach((t, i) => {
+        expect(back.get(`k${i}`)!.t).toBe(t);
+        // a bigint column comes back as text on PostgreSQL, as a number on SQLite
+        expect(String(back.get(`k${i}`)!.big)).toBe('1234567890123');
+        expect(Number(back.get(`k${i}`)!.n)).toBe(i);
+      });
+      expect(back.get('nulls')).toEqual({ k: 'nulls', t: null, big: null, n: null });
+      expect(String(back.get('negative')!.big)).toBe('-42');
+      expect(Number(back.get('negative')!.n)).toBe(-7);
+    }));
 });
 
 describe('statement templates (issue #4)', () => {
