@@ -103,10 +103,19 @@ export const zonedInstant = (date: string, time: string, timeZone: string): Date
  * The instant at which the zone's wall clock shows the same time as at `instant`, `days` calendar days later
  * (the same as `zonedInstant(addDays(localDate(i), days), localTime(i))`, without the strings).
  */
-export const sameLocalTimeDaysLater = (instant: Date | string, days: number, timeZone: string): Date => {
+export const sameLocalTimeDaysLater = (instant: Date | string, days: number, timeZone: string): Date =>
+  sameLocalTimesDaysLater(instant, [days], timeZone)[0]!;
+
+/** `sameLocalTimeDaysLater` for several counts of days at once (the instant is read and placed once). */
+export const sameLocalTimesDaysLater = (
+  instant: Date | string,
+  days: readonly number[],
+  timeZone: string,
+): Date[] => {
   const ms = millis(instant);
   if (Number.isNaN(ms)) throw new RangeError('Invalid time value');
-  return new Date(instantOfWall(wallMs(ms, timeZone) + days * DAY, timeZone));
+  const wall = wallMs(ms, timeZone);
+  return days.map((d) => new Date(instantOfWall(wall + d * DAY, timeZone)));
 };
 
 /**

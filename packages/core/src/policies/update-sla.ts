@@ -1,5 +1,5 @@
 import type { PolicyConfig } from './config';
-import { sameLocalTimeDaysLater } from './time-zone';
+import { sameLocalTimesDaysLater } from './time-zone';
 
 export type SlaState = 'on_time' | 'warned' | 'breached' | 'resolved_on_time' | 'resolved_late';
 
@@ -16,8 +16,12 @@ export interface SlaDeadlines {
  * n calendar days later is the deadline (so a DST shift, where a zone has one, does not move it).
  */
 export const slaDeadlines = (config: PolicyConfig, receivedAt: string): SlaDeadlines => {
-  const at = (days: number) => sameLocalTimeDaysLater(receivedAt, days, config.timeZone).toISOString();
-  return { warnAt: at(config.updateSla.warnAfterDays), breachAt: at(config.updateSla.breachAfterDays) };
+  const [warnAt, breachAt] = sameLocalTimesDaysLater(
+    receivedAt,
+    [config.updateSla.warnAfterDays, config.updateSla.breachAfterDays],
+    config.timeZone,
+  );
+  return { warnAt: warnAt!.toISOString(), breachAt: breachAt!.toISOString() };
 };
 
 /** The deadline state of one receipt at `now` (the SLA board's column). */

@@ -135,7 +135,7 @@ const writeRows = async (
             .columns(columns)
             .expression(rowsOfArrays(columns, types, slot))
             .onConflict(conflict),
-        columns.map((c) => textArray(part.map((r) => r[c]))),
+        columns.map((c) => textArray(part, c)),
       );
     return;
   }

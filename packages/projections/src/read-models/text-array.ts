@@ -1,5 +1,5 @@
 /**
- * One column of many rows as a PostgreSQL `text[]` in the binary format of a bound parameter (what `array_recv`
+ * A column of many rows (`rows[i][column]`) as a PostgreSQL `text[]` in the binary format of a bound parameter (what `array_recv`
  * reads: a one-dimensional array of `text`, each element its length and UTF-8 bytes, -1 for NULL). The server
  * takes each value as it is, with no JSON to lex and unescape character by character; a read model's rows go
  * to PostgreSQL as one such array a column (see `writeRows`).
@@ -8,12 +8,13 @@
  * number that is not finite as NULL, a string as it is, a number, bigint or boolean as its text, anything else
  * as its JSON text.
  */
-export const textArray = (values: readonly unknown[]): Buffer => {
-  const texts: (string | null)[] = new Array<string | null>(values.length);
+export const textArray = (rows: readonly Readonly<Record<string, unknown>>[], column: string): Buffer => {
+  const texts: (string | null)[] = new Array<string | null>(rows.length);
   // the header: dimensions, has nulls, element type (text), length, lower bound
   let size = 20;
-  for (let i = 0; i < values.length; i++) {
-    const t = asText(values[i]);
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i]![column];
+    const t = typeof v === 'string' ? v : asText(v);
     texts[i] = t;
     size += t === null ? 4 : 4 + Buffer.byteLength(t);
   }
@@ -22,7 +23,7 @@ export const textArray = (values: readonly unknown[]): Buffer => {
   b.writeInt32BE(1, 0);
   b.writeInt32BE(1, 4);
   b.writeUInt32BE(TEXT_OID, 8);
-  b.writeInt32BE(values.length, 12);
+  b.writeInt32BE(rows.length, 12);
   b.writeInt32BE(1, 16);
   let at = 20;
   for (const t of texts) {
