@@ -4,17 +4,17 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
-  ProjectableTuple,
   ReadAllOptions,
   RecordedEvent,
   StreamHead,
 } from '@dossier/core';
-import { fromProjectableTuple, pageSubscription } from '@dossier/core';
+import { pageSubscription } from '@dossier/core';
 import { appendContext, appendEvents } from './append';
 import type { AppendNotifications } from './append-notifications';
 import type { AppendEither } from './either';
 import type { EventRow } from './event-rows';
-import { decodeEvent, EVENT_COLUMNS, PROJECTABLE_COLUMNS } from './event-rows';
+import type { ProjectableRow } from './event-rows';
+import { decodeEvent, EVENT_COLUMNS, fromProjectableRow, PROJECTABLE_COLUMNS } from './event-rows';
 import type { ReadHorizon } from './read-horizon';
 import type { SchemaNames } from './schema-names';
 import { streamHeadCache } from './stream-head-cache';
@@ -127,7 +127,7 @@ export const postgresEventStore = (
     readAll,
 
     async readByStream({ after, upTo, limit = 1000 }) {
-      const res = await pool.query<ProjectableTuple>({
+      const res = await pool.query<ProjectableRow>({
         name: `${schema}.read_by_stream`,
         // the row comparison walks the (stream_id, revision) index from the cursor on; an empty id sorts first
         text: `SELECT ${PROJECTABLE_COLUMNS} FROM ${q}.events
@@ -136,7 +136,7 @@ export const postgresEventStore = (
         values: [after?.streamId ?? '', (after?.revision ?? -1n).toString(), upTo.toString(), limit],
         rowMode: 'array',
       });
-      return res.rows.map(fromProjectableTuple);
+      return res.rows.map(fromProjectableRow);
     },
 
     subscribe(options) {
