@@ -142,4 +142,20 @@ describePg('bad data', () => {
       /repeats an event id/,
     );
   });
+
+  it('a rebuild reads types and stream ids beyond ASCII, with spaces, as they were appended (issue #4)', async () => {
+    const s = `stream 档案 𝌆 ${randomUUID()}`;
+    const types = ['档案 𝌆 Event', 'Plain', 'with  two  spaces', 'é'];
+    const appended = await store.events.append(
+      s,
+      types.map((t, i) => anEvent(t, { i })),
+      'no_stream',
+    );
+    if (appended._tag === 'Left') throw new Error('append refused');
+    const head = await store.events.headPosition();
+    const read = (await store.events.readByStream!({ upTo: head, limit: 10_000 })).filter(
+      (e) => e.streamId === s,
+    );
+    expect(read.map((e) => [e.type, e.revision, e.data])).toEqual(types.map((t, i) => [t, BigInt(i), { i }]));
+  });
 });

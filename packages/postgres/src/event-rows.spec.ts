@@ -2,16 +2,15 @@ import { fromProjectableRow } from './event-rows';
 
 const metadata = { actor: { id: 'u', role: 'admin' }, occurredAt: '2026-01-01T00:00:00.000Z' } as never;
 
-describe('a rebuild reads each event of PostgreSQL as one joined text and three values (issue #4)', () => {
-  it('takes the position, revision and version apart, past 2^53, and the type as the rest, spaces and all', () => {
+describe('a rebuild reads each event of PostgreSQL as one joined text, data and metadata (issue #4)', () => {
+  it('takes the numbers apart (past 2^53), then the type by its length, spaces and all, then the stream', () => {
     const e = fromProjectableRow([
-      '9007199254740993 12 2 Some Type with spaces',
-      'archive-x',
+      '9007199254740993 12 2 21 Some Type with spacesarchive-x y',
       { a: 1 },
       metadata,
     ]);
     expect(e).toEqual({
-      streamId: 'archive-x',
+      streamId: 'archive-x y',
       position: 9007199254740993n,
       revision: 12n,
       schemaVersion: 2,
@@ -21,8 +20,15 @@ describe('a rebuild reads each event of PostgreSQL as one joined text and three 
     });
   });
 
-  it('refuses a joined text that does not hold the three numbers', () => {
-    for (const head of ['12 3 TypeOnly', '', ' 1 2 T', '1  2 T'])
-      expect(() => fromProjectableRow([head, 's', null, metadata])).toThrow('unreadable event row');
+  it("counts the type's length in UTF-8 bytes, as the server gives it, beyond ASCII too", () => {
+    // '档案𝌆' is 10 bytes, 3 characters and 4 UTF-16 units
+    const e = fromProjectableRow(['1 0 1 10 档案𝌆stream-𝌆', null, metadata]);
+    expect(e.type).toBe('档案𝌆');
+    expect(e.streamId).toBe('stream-𝌆');
+  });
+
+  it('refuses a joined text that does not hold the four numbers', () => {
+    for (const head of ['12 3 1 TypeOnly', '', ' 1 2 3 T', '1  2 3 T'])
+      expect(() => fromProjectableRow([head, null, metadata])).toThrow('unreadable event row');
   });
 });

@@ -35,31 +35,44 @@ export const decodeEvent = (r: EventRow): RecordedEvent => ({
 
 /**
  * What a rebuild reads of each event (`readByStream`): what read models fold, without the event id, the time
- * recorded and the hashes (a third of a typical row's bytes). The position, revision, schema version and type
- * come as one text, "position revision version type": node-postgres decodes each value of a row apart, at a
+ * recorded and the hashes (a third of a typical row's bytes). All but data and metadata come as one text,
+ * "position revision version typeLength typeStream": node-postgres decodes each value of a row apart, at a
  * cost per value that for these short ones outweighs the bytes (the folding thread's CPU for reading 1M events
- * fell by about a tenth, measured; the server's joining them costs it less).
+ * fell by a fifth, measured, against seven values a row; the server's joining them costs it less). The type's
+ * length in UTF-8 bytes (whatever the database's encoding counts characters in) marks where the stream id begins.
  */
 export const PROJECTABLE_COLUMNS =
-  "position || ' ' || revision || ' ' || schema_version || ' ' || type, stream_id, data, metadata";
+  "position || ' ' || revision || ' ' || schema_version || ' ' || octet_length(type) || ' ' || type || stream_id, data, metadata";
 
-/** A row of `PROJECTABLE_COLUMNS` in array mode: the joined text, the stream, data and metadata (parsed). */
-export type ProjectableRow = [head: string, streamId: string, data: Json, metadata: EventMetadata];
+/** A row of `PROJECTABLE_COLUMNS` in array mode: the joined text, data and metadata (parsed). */
+export type ProjectableRow = [head: string, data: Json, metadata: EventMetadata];
+
+const NOT_ASCII = /[^\u0000-\u007f]/;
 
 export const fromProjectableRow = (r: ProjectableRow): ProjectableEvent => {
   const head = r[0];
   const a = head.indexOf(' ');
   const b = head.indexOf(' ', a + 1);
   const c = head.indexOf(' ', b + 1);
-  // the three numbers hold no space; the type is the rest, whatever it holds
-  if (a < 1 || b < a + 2 || c < b + 2) throw new Error(`unreadable event row: ${head}`);
+  const d = head.indexOf(' ', c + 1);
+  // the four numbers hold no space
+  if (a < 1 || b < a + 2 || c < b + 2 || d < c + 2) throw new Error(`unreadable event row: ${head}`);
+  const length = Number(head.slice(c + 1, d));
+  let type = head.slice(d + 1, d + 1 + length);
+  let streamId: string;
+  if (NOT_ASCII.test(type)) {
+    // a type beyond ASCII: its length counts bytes, not characters
+    const rest = Buffer.from(head.slice(d + 1));
+    type = rest.subarray(0, length).toString();
+    streamId = rest.subarray(length).toString();
+  } else streamId = head.slice(d + 1 + length);
   return {
-    streamId: r[1],
+    streamId,
     revision: BigInt(head.slice(a + 1, b)),
     position: BigInt(head.slice(0, a)),
-    type: head.slice(c + 1),
+    type,
     schemaVersion: Number(head.slice(b + 1, c)),
-    data: r[2],
-    metadata: r[3],
+    data: r[1],
+    metadata: r[2],
   };
 };
