@@ -47,7 +47,8 @@ export const PROJECTABLE_COLUMNS =
 /** A row of `PROJECTABLE_COLUMNS` in array mode: the joined text, data and metadata (parsed). */
 export type ProjectableRow = [head: string, data: Json, metadata: EventMetadata];
 
-const NOT_ASCII = /[^\u0000-\u007f]/;
+/** Anything but printable ASCII, tab and line ends: such a type is cut by its bytes (exact for any text). */
+const NOT_ASCII = /[^ -~\t\n\r]/;
 
 export const fromProjectableRow = (r: ProjectableRow): ProjectableEvent => {
   const head = r[0];
