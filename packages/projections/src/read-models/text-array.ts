@@ -1,8 +1,8 @@
 /**
- * A column of many rows (`rows[i][column]`) as a PostgreSQL `text[]` in the binary format of a bound parameter (what `array_recv`
- * reads: a one-dimensional array of `text`, each element its length and UTF-8 bytes, -1 for NULL). The server
- * takes each value as it is, with no JSON to lex and unescape character by character; a read model's rows go
- * to PostgreSQL as one such array a column (see `writeRows`).
+ * A column of many rows (`rows[i][column]`, at least one) as a PostgreSQL `text[]` in the binary format of a
+ * bound parameter (what `array_recv` reads: a one-dimensional array of `text`, each element its length and
+ * UTF-8 bytes, -1 for NULL). The server takes each value as it is, with no JSON to lex and unescape character
+ * by character; a read model's rows go to PostgreSQL as one such array a column (see `writeRows`).
  *
  * A value is written as a JSON array parameter would have given it to the column: null, undefined and a
  * number that is not finite as NULL, a string as it is, a number, bigint or boolean as its text, anything else
