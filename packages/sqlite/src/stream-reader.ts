@@ -1,6 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { ProjectableEvent, ProjectableTuple, ReadByStreamOptions } from '@dossier/core';
-import { fromProjectableTuple } from '@dossier/core';
+import type { EventMetadata, Json, ProjectableEvent, ReadByStreamOptions } from '@dossier/core';
 import type { EventRow } from './event-rows';
 import { EVENT_COLUMNS, toRecordedEvent } from './event-rows';
 
@@ -18,6 +17,30 @@ export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOp
   revision: after?.revision ?? -1n,
   upTo,
   limit,
+});
+
+/**
+ * An event as a page's text holds it (see the reader's thread below): the position and revision as decimal
+ * text (a JSON number would lose digits past 2^53), data and metadata as stored, so parsed with the page.
+ */
+type ProjectableTuple = [
+  position: string,
+  streamId: string,
+  revision: string,
+  type: string,
+  schemaVersion: number,
+  data: Json,
+  metadata: EventMetadata,
+];
+
+const fromProjectableTuple = (t: ProjectableTuple): ProjectableEvent => ({
+  streamId: t[1],
+  revision: BigInt(t[2]),
+  position: BigInt(t[0]),
+  type: t[3],
+  schemaVersion: t[4],
+  data: t[5],
+  metadata: t[6],
 });
 
 /** What the reader's thread reads of each event to build a page: a `ProjectableTuple`'s columns, in order. */

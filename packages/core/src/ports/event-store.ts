@@ -61,30 +61,6 @@ export type ProjectableEvent = Pick<
   'streamId' | 'revision' | 'position' | 'type' | 'schemaVersion' | 'data' | 'metadata'
 >;
 
-/**
- * A projectable event as adapters read it in one row or array: the position and revision as decimal text (a
- * JSON number or a driver's int8 would lose digits past 2^53), data and metadata already parsed.
- */
-export type ProjectableTuple = [
-  position: string,
-  streamId: string,
-  revision: string,
-  type: string,
-  schemaVersion: number,
-  data: Json,
-  metadata: EventMetadata,
-];
-
-export const fromProjectableTuple = (t: ProjectableTuple): ProjectableEvent => ({
-  streamId: t[1],
-  revision: BigInt(t[2]),
-  position: BigInt(t[0]),
-  type: t[3],
-  schemaVersion: t[4],
-  data: t[5],
-  metadata: t[6],
-});
-
 /** What a writer expects of the stream before its append. */
 export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
 
