@@ -134,6 +134,42 @@ describePg('PostgreSQL read-model writers (issue #4: commits beside the folding 
     expect(rows).toEqual([{ c: lz4 ? 'lz4' : 'pglz' }]);
   });
 
+  it('prepares a statement of few parameters once a connection, and still writes a table made again since', async () => {
+    const one = postgresReadModelWriters({ url: db.url, connections: 1 });
+    try {
+      const w = one.writer();
+      await o.other.query('create table seen (statement text)');
+      await w.commit([put('a', 1)]);
+      await w.commit([put('a', 2)]);
+      await w.commit([
+        { sql: 'insert into seen select statement from pg_prepared_statements', parameters: [] },
+      ]);
+      const seen = (await o.other.query<{ statement: string }>('select statement from seen')).rows;
+      expect(seen.filter((r) => r.statement === put('a', 2).sql)).toHaveLength(1);
+      // the table dropped and made again with another type: the prepared statement is planned again
+      await o.other.query('drop table t');
+      await o.other.query('create table t (k text primary key, v bigint not null)');
+      await w.commit([put('a', 3)]);
+      expect(await o.rows()).toEqual({ a: '3' });
+      // a long list of parameters is not kept
+      const keys = Array.from({ length: 100 }, (_, i) => `k${i}`);
+      await w.commit([
+        {
+          sql: `insert into t (k, v) select k, 7 from unnest(array[${keys.map((_, i) => `$${i + 1}`).join(', ')}]::text[]) as k`,
+          parameters: keys,
+        },
+      ]);
+      await w.commit([
+        { sql: 'insert into seen select statement from pg_prepared_statements', parameters: [] },
+      ]);
+      const all = (await o.other.query<{ statement: string }>('select statement from seen')).rows;
+      expect(all.some((r) => r.statement.includes('unnest(array['))).toBe(false);
+      expect(Object.keys(await o.rows())).toHaveLength(101);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('close waits for the commits handed over, then refuses more', async () => {
     const w = o.writers.writer();
     const handed = Array.from({ length: 10 }, (_, i) => w.commit([put(`k${i}`, i)]));

@@ -24,6 +24,7 @@ export interface PostgresReadModelWriters {
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Pool } = require(workerData.driver);
+const { createHash } = require('node:crypto');
 const pool = new Pool({ connectionString: workerData.url, max: workerData.connections, application_name: 'dossier-read-models' });
 pool.on('error', () => undefined);
 const bindable = (v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v);
@@ -42,14 +43,42 @@ const settingsOf = async (client) => {
   }
   return settings;
 };
+// A statement of few parameters is one of a few texts (a read model's shapes: its rows travel as arrays, see
+// writeRows; the checkpoint moves): each is prepared once a connection and then only bound, not parsed and
+// planned again a commit. Longer lists (a delete of many keys) vary with their length and are not kept, nor
+// is any text beyond the first PREPARED_AT_MOST of a connection (a read model that writes values into its SQL
+// would otherwise leave a statement on the server for each).
+const PREPARE_UP_TO = 64;
+const PREPARED_AT_MOST = 500;
+const prepared = new WeakMap();
+const queryOf = (client, sql, values) => {
+  if (values.length > PREPARE_UP_TO) return { text: sql, values };
+  let mine = prepared.get(client);
+  if (!mine) prepared.set(client, (mine = new Set()));
+  const name = nameOf(sql);
+  if (!mine.has(name)) {
+    if (mine.size >= PREPARED_AT_MOST) return { text: sql, values };
+    mine.add(name);
+  }
+  return { name, text: sql, values };
+};
+const names = new Map();
+const nameOf = (sql) => {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = 'dossier_rm_' + createHash('sha1').update(sql).digest('hex').slice(0, 32);
+    if (names.size >= 10000) names.clear();
+    names.set(sql, name);
+  }
+  return name;
+};
 const run = async (statements) => {
   const client = await pool.connect();
   let broken;
   try {
-    await client.query('BEGIN');
-    await client.query(await settingsOf(client));
+    await client.query('BEGIN; ' + (await settingsOf(client)));
     for (const s of statements) {
-      const res = await client.query(s.sql, s.parameters.map(bindable));
+      const res = await client.query(queryOf(client, s.sql, s.parameters.map(bindable)));
       if (s.expectChanges !== undefined && (res.rowCount ?? 0) !== s.expectChanges) {
         const e = new Expectation('expectation');
         e.detail = { sql: s.sql, expected: s.expectChanges, actual: res.rowCount ?? 0 };
