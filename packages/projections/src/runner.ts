@@ -411,7 +411,8 @@ export const projectionRunner = (options: RunnerOptions) => {
         i.applied = last;
         continue;
       }
-      parts.push({ i, statements: [...out, guard(i, last)] });
+      // the guard first: a commit that would apply its events again fails before writing a row
+      parts.push({ i, statements: [guard(i, last), ...out] });
       i.folded = i.applied = last;
       i.handedAt = performance.now();
     }
@@ -541,7 +542,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         for (const i of active) {
           const out = await applyTo(l, i, projected, false, good.at(-1)!.position, true);
           if (out === undefined || out === DEFERRED) continue;
-          parts.push({ i, statements: [...out, passMove(db, ref(i), at, next, held)] });
+          parts.push({ i, statements: [passMove(db, ref(i), at, next, held), ...out] });
         }
         // the checkpoints stay at 0 until the pass ends; its count of events moves with each commit
         handOver(l, parts, 0n, (i) => {

@@ -1,7 +1,7 @@
 import { PERSONAL_FIELDS, REDACTED } from '@dossier/core';
 import type { ProjectedEvent, Projection } from '../projection';
 import { forEachEvent } from '../projection';
-import { insertRows, json, pos } from './sql';
+import { appendRows, json, pos } from './sql';
 
 /** The changes an event makes, field by field (before → after). */
 const changesOf = (e: ProjectedEvent): { field: string; before: unknown; after: unknown }[] => {
@@ -90,7 +90,7 @@ export const changeHistory: Projection = {
         reason: m.reason ?? null,
       }));
     }).flat();
-    await insertRows(ctx, 'change_history', ['archive_id', 'revision', 'seq'], rows);
+    await appendRows(ctx, 'change_history', ['archive_id', 'revision', 'seq'], rows);
     // 销毁 reaches the history too: the sealed personal values go, the fact of the change stays
     const destroyed = events.flatMap((e) =>
       e.kind === 'archive' && e.event.type === 'ArchiveDestroyed' ? [e.archiveId] : [],

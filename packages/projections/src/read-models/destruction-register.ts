@@ -1,6 +1,6 @@
 import type { Projection } from '../projection';
 import { forEachEvent } from '../projection';
-import { bool, insertRows, json } from './sql';
+import { appendRows, bool, json } from './sql';
 
 /** 7. Destruction register 销毁清册 (DOMAIN.md §7): kept forever, no personal information. */
 export const destructionRegister: Projection = {
@@ -55,6 +55,6 @@ export const destructionRegister: Projection = {
         },
       ];
     }).flat();
-    await insertRows(ctx, 'destruction_register', ['archive_id', 'destruction_id'], rows);
+    await appendRows(ctx, 'destruction_register', ['archive_id', 'destruction_id'], rows);
   },
 };

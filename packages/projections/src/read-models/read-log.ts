@@ -1,6 +1,6 @@
 import type { Projection } from '../projection';
 import { forEachEvent } from '../projection';
-import { insertRows } from './sql';
+import { appendRows } from './sql';
 
 /** 9. Read log: who read which archive's detail, when, under which grant (DOMAIN.md §6). */
 export const readLog: Projection = {
@@ -45,6 +45,6 @@ export const readLog: Projection = {
             },
           ],
     ).flat();
-    await insertRows(ctx, 'read_log', ['archive_id', 'position'], rows);
+    await appendRows(ctx, 'read_log', ['archive_id', 'position'], rows);
   },
 };

@@ -22,7 +22,7 @@ const column = (values: readonly unknown[]) => values.map((v) => ({ c: v }));
 
 describe('rows reach PostgreSQL as one binary text[] a column (issue #4, read models)', () => {
   it('writes ASCII, text beyond it, empty text and NULL as array_recv reads them', () => {
-    const values = ['archive-1', '客户公司 7', '', null, 'a𝌆b', "it's \"quoted\"\\", 'x'.repeat(300)];
+    const values = ['archive-1', '客户公司 7', '', null, 'a𝌆b', 'it\'s "quoted"\\', 'x'.repeat(300)];
     expect(textArray(column(values), 'c')).toEqual(reference(values));
   });
 
