@@ -98,13 +98,13 @@ const rowsOfArrays = (
 
 /**
  * Write many rows by their key columns: `replace` overwrites the other columns of a row that is there,
- * `ignore` leaves it (a replayed batch), `append` expects none there (see `appendRows`). How the values travel is measured per dialect (`pnpm
- * bench:projections`): to SQLite as bound parameters, up to 250 rows a statement (fewer for wide rows: the
- * parameter limit), which its thread binds in C; to PostgreSQL as one `text[]` a column of up to 5,000 rows,
- * in binary format (see `textArray`): pg encodes each bound parameter in JavaScript, so a few long ones cost
- * the thread that folds little, their bytes move to a writer thread without a copy, and the server takes each
- * value as it is, where a JSON parameter of the same rows had it lex and unescape every character (the server's
- * CPU for a rebuild fell by about a sixth, measured).
+ * `ignore` leaves it (a replayed batch), `append` expects none there (see `appendRows`). How the values
+ * travel is measured per dialect (`pnpm bench:projections`): to SQLite as bound parameters, up to 250 rows a
+ * statement (fewer for wide rows: the parameter limit), which its thread binds in C; to PostgreSQL as one
+ * `text[]` a column of up to 5,000 rows, in binary format (see `textArray`): pg encodes each bound parameter in
+ * JavaScript, so a few long ones cost the thread that folds little, their bytes move to a writer thread
+ * without a copy, and the server takes each value as it is, where a JSON parameter of the same rows had it lex
+ * and unescape every character (the server's CPU for a rebuild fell by about a sixth, measured).
  */
 const writeRows = async (
   ctx: ProjectionContext,
@@ -163,7 +163,7 @@ export const upsertRows = (
 
 /**
  * Insert many rows that are new by construction, with no check for a row already there (on PostgreSQL that
- * check took the server about a fifth of its time for a rebuild's writes, measured): each row derives from one
+ * check took about a sixth of the server's CPU for a rebuild's writes, measured): each row derives from one
  * event and is written in the commit that moves the read model past that event, whose guarded checkpoint or
  * cursor move comes first (see the runner), so no commit writes it twice. A row already there fails the commit.
  */
