@@ -506,10 +506,12 @@ export const projectionRunner = (options: RunnerOptions) => {
       while (l.pages.length >= PAGES_IN_FLIGHT) await l.pages.shift();
       if (l.failure !== undefined) throw l.failure;
       if (raw.length === 0) {
-        // the end: the checkpoints move to where the pass read up to, and the cursors go
+        // the end: the cursors go, from where this runner's pages left them (a page of its own that failed,
+        // another runner's cursor having moved first, must not let the pass end without the rows after it),
+        // and the checkpoints move to where the pass read up to
         handOver(
           l,
-          active.map((i) => ({ i, statements: [guard(i, upTo), passEnd(db, ref(i))] })),
+          active.map((i) => ({ i, statements: [passEnd(db, ref(i), at), guard(i, upTo)] })),
           upTo,
           (i) => delete i.pass,
         );

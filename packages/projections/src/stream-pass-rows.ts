@@ -108,8 +108,17 @@ export const passMove = (
   return { sql: q.sql, parameters: q.parameters, expectChanges: 1 };
 };
 
-/** The end of a pass: its row goes (with the checkpoint's move, in one commit). */
-export const passEnd = (db: Db, m: ModelRef): SqlStatement => {
-  const q = db.deleteFrom(STREAM_PASS).where('name', '=', m.name).where('version', '=', m.version).compile();
+/**
+ * The guarded end of a pass: its row goes only from where this runner's pages left it (with the checkpoint's
+ * move, in one commit).
+ */
+export const passEnd = (db: Db, m: ModelRef, at: StreamCursor): SqlStatement => {
+  const q = db
+    .deleteFrom(STREAM_PASS)
+    .where('name', '=', m.name)
+    .where('version', '=', m.version)
+    .where('stream_id', '=', at.streamId)
+    .where('revision', '=', at.revision.toString())
+    .compile();
   return { sql: q.sql, parameters: q.parameters, expectChanges: 1 };
 };

@@ -49,9 +49,13 @@ const detailRows = (s: SqlStatement, dialect: 'sqlite' | 'postgres') =>
       : s.parameters.length / 5;
 
 /** Every read-model table's rows, sorted. */
-const tables = async (db: Kysely<any>, runner: { table(name: string, base: string): string }) => {
+const tables = async (
+  db: Kysely<any>,
+  runner: { table(name: string, base: string): string },
+  projections: readonly Projection[] = allReadModels(),
+) => {
   const out: Record<string, string[]> = {};
-  for (const p of allReadModels())
+  for (const p of projections)
     for (const base of p.tables) {
       const rows = await db.selectFrom(runner.table(p.name, base)).selectAll().execute();
       out[base] = rows.map((r) => JSON.stringify(r)).sort();
@@ -119,7 +123,7 @@ describe.each([
         await new Promise((r) => setTimeout(r, 25));
       const status = await runner.status();
       await runner.stop();
-      const rows = await tables(db, runner);
+      const rows = await tables(db, runner, projections);
       const left = await db.selectFrom('projection_stream_pass').selectAll().execute();
       return {
         written: written.reduce((a, b) => a + b, 0),
@@ -189,6 +193,96 @@ describe.each([
     expect(failed.rows).toEqual(reference.rows);
     expect(failed.left).toEqual([]);
     expect(failed.status.every((s) => s.checkpoint === failed.head && s.state === 'live')).toBe(true);
+  }, 60_000);
+
+  it("a runner whose last page fails, another runner's cursor having moved first, does not end the pass: the rows after that cursor are written all the same", async () => {
+    const store = await interleaved();
+    const models = allReadModels().filter((m) => m.name === 'change-history');
+    const clean = await rebuild(store, true, { projections: models, counting: false });
+    const handle = await open();
+    if (!clean || !handle) return console.warn('PostgreSQL unreachable: skipped');
+    /** A writer whose commits wait, in order, until the test lets them through (after `free`, none waits). */
+    const gated = () => {
+      const inner = kyselyReadModelWriter(handle.db, dialect);
+      const waiting: { statements: readonly SqlStatement[]; go: () => void; settled: Promise<unknown> }[] =
+        [];
+      let tail: Promise<unknown> = Promise.resolve();
+      let hold = true;
+      const writer: ReadModelWriter = {
+        commit(statements) {
+          let go = () => {};
+          const turn = hold ? new Promise<void>((resolve) => (go = resolve)) : Promise.resolve();
+          const done = Promise.all([tail, turn]).then(() => inner.commit(statements));
+          tail = done.catch(() => undefined);
+          if (hold) waiting.push({ statements, go, settled: tail });
+          return done;
+        },
+        close: () => inner.close(),
+      };
+      return {
+        writer,
+        waiting,
+        /** Let the first `n` commits waiting through and wait until they have settled. */
+        async pass(n: number) {
+          const through = waiting.splice(0, n);
+          for (const w of through) w.go();
+          await Promise.all(through.map((w) => w.settled));
+        },
+        async free() {
+          hold = false;
+          await this.pass(waiting.length);
+        },
+      };
+    };
+    const until = async (what: () => boolean) => {
+      for (let t = 0; t < 400 && !what(); t++) await new Promise((r) => setTimeout(r, 10));
+      expect(what()).toBe(true);
+    };
+    const failures: unknown[] = [];
+    const head = await store.headPosition();
+    const a = gated();
+    const b = gated();
+    const runner = (writer: ReadModelWriter, pages: number) =>
+      projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: models,
+        batchSize: pages,
+        catchUpBatchSize: pages,
+        pollMs: 10,
+        writer,
+        onFailure: (e) => failures.push(e),
+      });
+    // runner a reads the pass in two pages of 48 events and hands over both and the pass's end
+    const ra = runner(a.writer, 48);
+    const rb = runner(b.writer, 1);
+    try {
+      await ra.start();
+      const ends = (x: { statements: readonly SqlStatement[] }) =>
+        x.statements.some((st) => /delete from "projection_stream_pass"/i.test(st.sql));
+      await until(() => a.waiting.length === 3 && ends(a.waiting[2]!));
+      // its first page commits; then runner b joins the pass there and commits one event's page
+      await a.pass(1);
+      await rb.start();
+      await until(() => b.waiting.length > 0);
+      await b.pass(1);
+      // when a's second page fails at its cursor, its end fails too, and a goes on from b's cursor
+      await a.free();
+      await b.free();
+      expect(await ra.waitFor(head, 20_000)).toBe(true);
+      expect(await rb.waitFor(head, 20_000)).toBe(true);
+      await Promise.all([ra.stop(), rb.stop()]);
+      expect(failures).toEqual([]);
+      const rows = await handle.db
+        .selectFrom(ra.table('change-history', 'change_history'))
+        .selectAll()
+        .execute();
+      expect(rows.map((r) => JSON.stringify(r)).sort()).toEqual(clean.rows.change_history);
+    } finally {
+      await Promise.all([ra.stop(), rb.stop()]).catch(() => undefined);
+      await handle.cleanup().catch(() => undefined);
+    }
   }, 60_000);
 
   it('reports its progress: during the pass the lag falls page by page as its count of events rises, then the pass is gone', async () => {
