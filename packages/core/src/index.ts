@@ -1,5 +1,6 @@
 // ports
 export * from './ports/event-store';
+export * from './ports/projectable-event';
 export * from './ports/key-store';
 export * from './ports/clock';
 export * from './ports/checkpoint-store';

@@ -1,4 +1,5 @@
 import type { EventMetadata, Json, ProjectableEvent, RecordedEvent } from '@dossier/core';
+import { LazyProjectableEvent } from '@dossier/core';
 
 /** The columns every event read selects, in the order `decodeEvent` expects them. */
 export const EVENT_COLUMNS =
@@ -41,46 +42,13 @@ export const decodeEvent = (r: EventRow): RecordedEvent => ({
  * folding thread's CPU for the read fell by about a seventh against seven values a row; joining them costs the
  * server less than that). The type's length in UTF-8 bytes, whatever the database's encoding counts
  * characters in, marks where the stream id begins. The metadata comes as text, parsed when a read model first
- * reads it (see `ProjectableRowEvent`).
+ * reads it (see `LazyProjectableEvent`).
  */
 export const PROJECTABLE_COLUMNS =
   "position || ' ' || revision || ' ' || schema_version || ' ' || octet_length(type) || ' ' || type || stream_id, data, metadata::text";
 
 /** A row of `PROJECTABLE_COLUMNS` in array mode: the joined text, data (parsed) and the metadata's text. */
 export type ProjectableRow = [head: string, data: Json, metadata: string];
-
-/**
- * An event as a rebuild reads it, whose metadata is parsed when first read, once. Of the nine read models only
- * the change history reads metadata, and for the events that change fields only; parsing it for every event
- * was about a third of the folding thread's CPU for the read (1M events: 2.8–3.1 s against 3.9–4.5 s).
- * `metadata` is an accessor of the prototype: property reads, `projectableOf` and `JSON.stringify` see it;
- * a spread (`{ ...e }`) or a structured clone does not.
- */
-export class ProjectableRowEvent implements ProjectableEvent {
-  #metadataText: string;
-  #metadata: EventMetadata | undefined = undefined;
-
-  constructor(
-    readonly streamId: string,
-    readonly revision: bigint,
-    readonly position: bigint,
-    readonly type: string,
-    readonly schemaVersion: number,
-    readonly data: Json,
-    metadataText: string,
-  ) {
-    this.#metadataText = metadataText;
-  }
-
-  get metadata(): EventMetadata {
-    return (this.#metadata ??= JSON.parse(this.#metadataText) as EventMetadata);
-  }
-
-  toJSON(): ProjectableEvent {
-    const { streamId, revision, position, type, schemaVersion, data, metadata } = this;
-    return { streamId, revision, position, type, schemaVersion, data, metadata };
-  }
-}
 
 /** Anything but printable ASCII, tab and line ends: such a type is cut by its bytes (exact for any text). */
 const NOT_ASCII = /[^ -~\t\n\r]/;
@@ -102,7 +70,7 @@ export const fromProjectableRow = (r: ProjectableRow): ProjectableEvent => {
     type = rest.subarray(0, length).toString();
     streamId = rest.subarray(length).toString();
   } else streamId = head.slice(d + 1 + length);
-  return new ProjectableRowEvent(
+  return new LazyProjectableEvent(
     streamId,
     BigInt(head.slice(a + 1, b)),
     BigInt(head.slice(0, a)),

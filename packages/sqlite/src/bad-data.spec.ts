@@ -201,6 +201,12 @@ describe('rows altered behind the store’s back', () => {
     ],
     ['metadata not JSON', `UPDATE events SET metadata = '' WHERE position = 2`, 'hash-mismatch'],
     [
+      // a page's metadata comes joined by U+0001, which JSON never holds raw: it would split in two
+      'metadata holding U+0001',
+      `UPDATE events SET metadata = 'a' || char(1) || 'b' WHERE position = 2`,
+      'hash-mismatch',
+    ],
+    [
       'the stored hash rewritten',
       `UPDATE events SET hash = '${'f'.repeat(64)}' WHERE position = 2`,
       'hash-mismatch',

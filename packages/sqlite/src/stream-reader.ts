@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { EventMetadata, Json, ProjectableEvent, ReadByStreamOptions } from '@dossier/core';
+import type { Json, ProjectableEvent, ReadByStreamOptions } from '@dossier/core';
+import { LazyProjectableEvent } from '@dossier/core';
 import type { EventRow } from './event-rows';
 import { EVENT_COLUMNS, toRecordedEvent } from './event-rows';
 
@@ -21,7 +22,8 @@ export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOp
 
 /**
  * An event as a page's text holds it (see the reader's thread below): the position and revision as decimal
- * text (a JSON number would lose digits past 2^53), data and metadata as stored, so parsed with the page.
+ * text (a JSON number would lose digits past 2^53), data as stored, so parsed with the page. Its metadata
+ * comes apart, as stored (see `PageReply`).
  */
 type ProjectableTuple = [
   position: string,
@@ -30,18 +32,10 @@ type ProjectableTuple = [
   type: string,
   schemaVersion: number,
   data: Json,
-  metadata: EventMetadata,
 ];
 
-const fromProjectableTuple = (t: ProjectableTuple): ProjectableEvent => ({
-  streamId: t[1],
-  revision: BigInt(t[2]),
-  position: BigInt(t[0]),
-  type: t[3],
-  schemaVersion: t[4],
-  data: t[5],
-  metadata: t[6],
-});
+const fromProjectableTuple = (t: ProjectableTuple, metadataText: string): ProjectableEvent =>
+  new LazyProjectableEvent(t[1], BigInt(t[2]), BigInt(t[0]), t[3], t[4], t[5], metadataText);
 
 /** What the reader's thread reads of each event to build a page: a `ProjectableTuple`'s columns, in order. */
 const READ_BY_STREAM_PAGE_SQL = readByStreamSql(
@@ -49,12 +43,12 @@ const READ_BY_STREAM_PAGE_SQL = readByStreamSql(
 );
 
 /**
- * A page's event as the folding thread checks it before taking it: seven values, the first five of their
- * types (data or metadata that are not JSON alone could shift the values of the page's text).
+ * A page's event as the folding thread checks it before taking it: six values, the first five of their
+ * types (data that is not JSON alone could shift the values of the page's text).
  */
 const isTuple = (t: unknown): t is ProjectableTuple =>
   Array.isArray(t) &&
-  t.length === 7 &&
+  t.length === 6 &&
   typeof t[0] === 'string' &&
   typeof t[1] === 'string' &&
   typeof t[2] === 'string' &&
@@ -85,9 +79,11 @@ export const inStreamOrder = (events: readonly ProjectableEvent[]): boolean => {
  * The thread's code (plain JavaScript, run as given): a read-only connection of its own, each request
  * answered with the page as one JSON text, an array of `ProjectableTuple`s (what read models fold: not the
  * event id, the time recorded or the hashes, which only verification needs), the bigints as text (a JSON
- * number would lose digits past 2^53), the stored data and metadata as they are, and the count of its rows.
- * Handed over as one string, a page costs the folding thread one JSON.parse: no copy of values an event to
- * take over, and no parse of data and metadata apart. The text is joined here, in JavaScript: having SQLite
+ * number would lose digits past 2^53), the stored data as it is, and the count of its rows; and with the
+ * events' metadata as stored, joined by a character no JSON text holds (U+0001), which the folding thread
+ * splits and parses an event's at a time, when a read model reads it (see `LazyProjectableEvent`).
+ * Handed over as two strings, a page costs the folding thread one JSON.parse and one split: no copy of values
+ * an event to take over, and no parse of data apart. The text is joined here, in JavaScript: having SQLite
  * build it (json_group_array) parsed and wrote again every event's data and metadata, and took this thread
  * twice as long (measured). Asked for rows (`rows`), it answers with the rows better-sqlite3 gives (raw,
  * integers as bigint): the folding side asks for them when a page's text does not parse to its rows (a stored
@@ -105,16 +101,17 @@ const text = (rows) => {
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     t += (i === 0 ? '["' : ',["') + r[0] + '",' + JSON.stringify(r[1]) + ',"' + r[2] + '",' + JSON.stringify(r[3]) +
-      ',' + r[4] + ',' + r[5] + ',' + r[6] + ']';
+      ',' + r[4] + ',' + r[5] + ']';
   }
   return t + ']';
 };
+const metadataOf = (rows) => rows.map((r) => r[6]).join('\u0001');
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.close(); return; }
   try {
     if (m.rows) { parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) }); return; }
     const rows = page.all(m.params);
-    parentPort.postMessage({ id: m.id, page: text(rows), count: rows.length });
+    parentPort.postMessage({ id: m.id, page: text(rows), metadata: metadataOf(rows), count: rows.length });
   } catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message), code: e && e.code }); }
 });
 `;
@@ -122,6 +119,8 @@ parentPort.on('message', (m) => {
 interface Reply {
   readonly id: number;
   readonly page?: string;
+  /** The page's events' metadata as stored, joined by U+0001. */
+  readonly metadata?: string;
   /** The rows the page's text holds. */
   readonly count?: number;
   readonly rows?: EventRow[];
@@ -129,8 +128,11 @@ interface Reply {
   readonly code?: string;
 }
 
-/** A page's events, or undefined when its text is not JSON or does not hold `count` well-formed events. */
-const fromPageText = (page: string, count: number): ProjectableEvent[] | undefined => {
+/**
+ * A page's events, or undefined when its text is not JSON or does not hold `count` well-formed events, or its
+ * metadata does not split into as many (a stored value holding U+0001, which JSON never does raw).
+ */
+const fromPageText = (page: string, metadata: string, count: number): ProjectableEvent[] | undefined => {
   let tuples: unknown;
   try {
     tuples = JSON.parse(page);
@@ -138,7 +140,10 @@ const fromPageText = (page: string, count: number): ProjectableEvent[] | undefin
     return undefined;
   }
   if (!Array.isArray(tuples) || tuples.length !== count || !tuples.every(isTuple)) return undefined;
-  return tuples.map(fromProjectableTuple);
+  if (count === 0) return [];
+  const texts = metadata.split('\u0001');
+  if (texts.length !== count) return undefined;
+  return tuples.map((t, i) => fromProjectableTuple(t, texts[i]!));
 };
 
 /**
@@ -195,7 +200,7 @@ export const streamReader = (path: string) => {
     async read(options: ReadByStreamOptions): Promise<ProjectableEvent[]> {
       const r = await request(options, false);
       if (r.rows) return r.rows.map(toRecordedEvent);
-      const events = fromPageText(r.page!, r.count!);
+      const events = fromPageText(r.page!, r.metadata ?? '', r.count!);
       if (events && inStreamOrder(events)) return events;
       // a page whose text did not carry its rows as they were (a stored value that is not JSON): the rows
       return (await request(options, true)).rows!.map(toRecordedEvent);
