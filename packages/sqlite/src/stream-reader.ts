@@ -23,7 +23,7 @@ export const readByStreamParams = ({ after, upTo, limit = 1000 }: ReadByStreamOp
 /**
  * An event as a page's text holds it (see the reader's thread below): the position and revision as decimal
  * text (a JSON number would lose digits past 2^53), data as stored, so parsed with the page. Its metadata
- * comes apart, as stored (see `PageReply`).
+ * comes apart, as stored (see `Reply.metadata`).
  */
 type ProjectableTuple = [
   position: string,
