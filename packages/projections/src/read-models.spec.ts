@@ -5,7 +5,7 @@ import { commandHandler, fixedClock, inMemoryEventStore, inMemoryKeyStore } from
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import { allReadModels } from './read-models';
 import { projectionRunner } from './runner';
-import { kyselyReadModelWriter } from './writing/kysely-writer';
+import { gatedWriter } from './testing-writer';
 import { postgresKysely, sqliteKysely, throwsOnTierChanged } from './testing-db';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -264,107 +264,103 @@ describe.each([
     }
   }, 60_000);
 
-  it('two runners on one database (two API processes) apply every event exactly once', async () => {
+  /**
+   * `body` given the database and a second connection to it: on SQLite the same one, whose transactions kysely
+   * serialises (two connections in one process would wait on each other's lock); on PostgreSQL a second pool,
+   * as a second API process has. Skipped when PostgreSQL is unreachable.
+   */
+  const withTwoConnections = async (body: (db: Kysely<any>, second: Kysely<any>) => Promise<void>) => {
     const handle = await open();
     if (!handle) return;
-    // SQLite: one connection, whose transactions kysely serialises (two connections in one process would
-    // wait on each other's lock); PostgreSQL: two pools, as two API processes have
     const second = dialect === 'sqlite' ? handle.db : handle.another();
     try {
-      const { store } = await history();
-      const head = await store.headPosition();
-      // a page the other runner committed first fails at its guard, before any row (not at a duplicate row),
-      // and the runner takes the checkpoints from the database: nothing to report
-      const failures: unknown[] = [];
-      const onFailure = (e: unknown) => failures.push(e);
-      const a = projectionRunner({
-        store,
-        db: handle.db,
-        dialect,
-        projections: allReadModels(),
-        batchSize: 2,
-        onFailure,
-      });
-      const b = projectionRunner({
-        store,
-        db: second,
-        dialect,
-        projections: allReadModels(),
-        batchSize: 3,
-        onFailure,
-      });
-      await Promise.all([a.start(), b.start()]);
-      // each resolves once its read models are there, not at its timeout: a runner whose checkpoints the other
-      // one moved (it learns of them from the database) wakes its waiters too, well within the test's time
-      expect(await Promise.all([a.waitFor(head, 600_000), b.waitFor(head, 600_000)])).toEqual([true, true]);
-      await Promise.all([a.stop(), b.stop()]);
-      const moves = await rows(handle.db, a.table('tier-movements', 'tier_movements'));
-      expect(moves.map((r) => Number(r.count))).toEqual([1]);
-      const hist = await rows(handle.db, a.table('change-history', 'change_history'));
-      expect(hist).toHaveLength(new Set(hist.map((r) => `${r.position}:${r.seq}`)).size);
-      expect(hist.length).toBe(6);
-      expect(failures).toEqual([]);
+      await body(handle.db, second);
     } finally {
       if (second !== handle.db) await second.destroy();
       await handle.cleanup().catch(() => undefined);
     }
-  }, 60_000);
+  };
 
-  it('a runner that folded pages another runner has committed since fails at its guard, before writing a row, and goes on from the database', async () => {
-    const handle = await open();
-    if (!handle) return;
-    const second = dialect === 'sqlite' ? handle.db : handle.another();
-    try {
-      const { store } = await history();
-      const head = await store.headPosition();
-      // the change history alone, whose rows are appended (no check for one there already)
-      const models = () => allReadModels().filter((m) => m.name === 'change-history');
-      // given runner b, whose commits are held (in order) until runner a has built every read model
-      let release!: () => void;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      let held: Promise<void> | undefined;
-      let tail: Promise<unknown> = gate;
-      const inner = kyselyReadModelWriter(second, dialect);
-      const failures: unknown[] = [];
-      const b = projectionRunner({
-        store,
-        db: second,
-        dialect,
-        projections: models(),
-        batchSize: 100,
-        pollMs: 10,
-        onFailure: (e) => failures.push(e),
-        writer: {
-          commit(statements) {
-            const done = tail.then(() => inner.commit(statements));
-            held ??= done;
-            tail = done.catch(() => undefined);
-            return done;
-          },
-          close: () => inner.close(),
-        },
-      });
-      await b.start();
-      while (!held) await new Promise((r) => setTimeout(r, 5));
-      const a = projectionRunner({ store, db: handle.db, dialect, projections: models() });
-      await a.start();
-      expect(await a.waitFor(head, 30_000)).toBe(true);
-      await a.stop();
-      // when b's commit goes ahead, its guard fails first: no duplicate row to report, and b takes the
-      // checkpoints from the database
-      release();
-      await tail;
-      const reached = await b.waitFor(head, 10_000);
-      await b.stop();
-      expect(failures).toEqual([]);
-      expect(reached).toBe(true);
-      const hist = await rows(handle.db, a.table('change-history', 'change_history'));
-      expect(hist).toHaveLength(6);
-    } finally {
-      if (second !== handle.db) await second.destroy();
-      await handle.cleanup().catch(() => undefined);
-    }
-  }, 60_000);
+  it(
+    'two runners on one database (two API processes) apply every event exactly once',
+    () =>
+      withTwoConnections(async (db, second) => {
+        const { store } = await history();
+        const head = await store.headPosition();
+        // a page the other runner committed first fails at its guard, before any row (not at a duplicate row),
+        // and the runner takes the checkpoints from the database: nothing to report
+        const failures: unknown[] = [];
+        const onFailure = (e: unknown) => failures.push(e);
+        const a = projectionRunner({
+          store,
+          db: db,
+          dialect,
+          projections: allReadModels(),
+          batchSize: 2,
+          onFailure,
+        });
+        const b = projectionRunner({
+          store,
+          db: second,
+          dialect,
+          projections: allReadModels(),
+          batchSize: 3,
+          onFailure,
+        });
+        await Promise.all([a.start(), b.start()]);
+        // each resolves once its read models are there, not at its timeout: a runner whose checkpoints the other
+        // one moved (it learns of them from the database) wakes its waiters too, well within the test's time
+        expect(await Promise.all([a.waitFor(head, 600_000), b.waitFor(head, 600_000)])).toEqual([true, true]);
+        await Promise.all([a.stop(), b.stop()]);
+        const moves = await rows(db, a.table('tier-movements', 'tier_movements'));
+        expect(moves.map((r) => Number(r.count))).toEqual([1]);
+        const hist = await rows(db, a.table('change-history', 'change_history'));
+        expect(hist).toHaveLength(new Set(hist.map((r) => `${r.position}:${r.seq}`)).size);
+        expect(hist.length).toBe(6);
+        expect(failures).toEqual([]);
+      }),
+    60_000,
+  );
+
+  it(
+    'a runner that folded pages another runner has committed since fails at its guard, before writing a row, and goes on from the database',
+    () =>
+      withTwoConnections(async (db, second) => {
+        const { store } = await history();
+        const head = await store.headPosition();
+        // the change history alone, whose rows are appended (no check for one there already)
+        const models = () => allReadModels().filter((m) => m.name === 'change-history');
+        // given runner b, whose commits are held (in order) until runner a has built every read model
+        const gate = gatedWriter(second, dialect);
+        const failures: unknown[] = [];
+        const b = projectionRunner({
+          store,
+          db: second,
+          dialect,
+          projections: models(),
+          batchSize: 100,
+          pollMs: 10,
+          onFailure: (e) => failures.push(e),
+          writer: gate.writer,
+        });
+        await b.start();
+        while (gate.waiting.length === 0) await new Promise((r) => setTimeout(r, 5));
+        const a = projectionRunner({ store, db: db, dialect, projections: models() });
+        await a.start();
+        expect(await a.waitFor(head, 30_000)).toBe(true);
+        await a.stop();
+        // when b's commit goes ahead, its guard fails first: no duplicate row to report, and b takes the
+        // checkpoints from the database
+        await gate.free();
+        const reached = await b.waitFor(head, 10_000);
+        await b.stop();
+        expect(failures).toEqual([]);
+        expect(reached).toBe(true);
+        const hist = await rows(db, a.table('change-history', 'change_history'));
+        expect(hist).toHaveLength(6);
+      }),
+    60_000,
+  );
 
   it('rebuild side by side: a new version builds into new tables while the old serves, then takes over', async () => {
     const handle = await open();

@@ -7,6 +7,7 @@ import { allReadModels, tierMovements } from './read-models';
 import { projectionRunner } from './runner';
 import { commandLog, postgresKysely, sqliteKysely, throwsOnTierChanged } from './testing-db';
 import { postgresReadModelWriters } from '@dossier/postgres';
+import { gatedWriter } from './testing-writer';
 import { kyselyReadModelWriter } from './writing/kysely-writer';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -201,47 +202,14 @@ describe.each([
     const clean = await rebuild(store, true, { projections: models, counting: false });
     const handle = await open();
     if (!clean || !handle) return console.warn('PostgreSQL unreachable: skipped');
-    /** A writer whose commits wait, in order, until the test lets them through (after `free`, none waits). */
-    const gated = () => {
-      const inner = kyselyReadModelWriter(handle.db, dialect);
-      const waiting: { statements: readonly SqlStatement[]; go: () => void; settled: Promise<unknown> }[] =
-        [];
-      let tail: Promise<unknown> = Promise.resolve();
-      let hold = true;
-      const writer: ReadModelWriter = {
-        commit(statements) {
-          let go = () => {};
-          const turn = hold ? new Promise<void>((resolve) => (go = resolve)) : Promise.resolve();
-          const done = Promise.all([tail, turn]).then(() => inner.commit(statements));
-          tail = done.catch(() => undefined);
-          if (hold) waiting.push({ statements, go, settled: tail });
-          return done;
-        },
-        close: () => inner.close(),
-      };
-      return {
-        writer,
-        waiting,
-        /** Let the first `n` commits waiting through and wait until they have settled. */
-        async pass(n: number) {
-          const through = waiting.splice(0, n);
-          for (const w of through) w.go();
-          await Promise.all(through.map((w) => w.settled));
-        },
-        async free() {
-          hold = false;
-          await this.pass(waiting.length);
-        },
-      };
-    };
     const until = async (what: () => boolean) => {
       for (let t = 0; t < 400 && !what(); t++) await new Promise((r) => setTimeout(r, 10));
       expect(what()).toBe(true);
     };
     const failures: unknown[] = [];
     const head = await store.headPosition();
-    const a = gated();
-    const b = gated();
+    const a = gatedWriter(handle.db, dialect);
+    const b = gatedWriter(handle.db, dialect);
     const runner = (writer: ReadModelWriter, pages: number) =>
       projectionRunner({
         store,
