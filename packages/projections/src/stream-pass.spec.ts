@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { EventStore, ReadModelWriter, SqlStatement } from '@dossier/core';
 import { aCreateArchive, aLogContact, anActor } from '@dossier/core/testing';
 import type { Projection } from './projection';
+import { forEachEvent } from './projection';
 import { allReadModels, tierMovements } from './read-models';
 import { projectionRunner } from './runner';
 import { commandLog, postgresKysely, sqliteKysely, throwsOnTierChanged } from './testing-db';
@@ -328,6 +329,67 @@ describe.each([
       expect([bad.state, bad.checkpoint, bad.pass]).toEqual(['failed', 0n, undefined]);
       for (const s of status.filter((x) => x.name !== 'poisoned'))
         expect([s.checkpoint, s.pass]).toEqual([head, undefined]);
+    } finally {
+      await handle.cleanup().catch(() => undefined);
+    }
+  }, 60_000);
+
+  it('a read model that reads the metadata of a type missing from its readsMetadataOf stops at the first such event, naming it and the fix; the change history, which declares its types, is built', async () => {
+    const store = await interleaved();
+    const handle = await open();
+    if (!handle) return console.warn('PostgreSQL unreachable: skipped');
+    try {
+      const actors: string[] = [];
+      // reads the actor of every tier change and every contact, but declares only TierChanged (no other read
+      // model declares ContactLogged: the pass reads no contact's metadata)
+      const undeclared: Projection = {
+        name: 'undeclared',
+        version: 1,
+        tables: [],
+        perStream: true,
+        readsMetadataOf: ['TierChanged'],
+        async createTables() {},
+        async applyBatch(_ctx, events) {
+          forEachEvent(events, (e) => {
+            if (e.recorded.type === 'TierChanged' || e.recorded.type === 'ContactLogged')
+              actors.push(e.recorded.metadata.actor.id);
+          });
+        },
+      };
+      const errors: string[] = [];
+      const runner = projectionRunner({
+        store,
+        db: handle.db,
+        dialect,
+        projections: [undeclared, ...allReadModels()],
+        batchSize: 8,
+        catchUpBatchSize: 8,
+        pollMs: 10,
+        onError: (e) => errors.push(e.message),
+      });
+      const head = await store.headPosition();
+      await runner.start();
+      expect(await runner.waitFor(head, 20_000)).toBe(true);
+      const status = await runner.status();
+      const history = await handle.db
+        .selectFrom(runner.table('change-history', 'change_history'))
+        .selectAll()
+        .execute();
+      await runner.stop();
+      const inOrder = await store.readByStream!({ upTo: head, limit: 100_000 });
+      const first = inOrder.find((e) => e.type === 'ContactLogged')!;
+      expect(errors).toEqual([
+        `projection undeclared stopped at event position ${first.position} (ContactLogged): the metadata of the event at position ${first.position} (ContactLogged) was not read: a read model that reads it must name ContactLogged in readsMetadataOf`,
+      ]);
+      // the tier changes before it in its batch were read; nothing was committed for a batch that failed
+      expect(actors.every((a) => a === 'mm-1')).toBe(true);
+      expect(status.find((x) => x.name === 'undeclared')!.state).toBe('failed');
+      // the change history reads the actor of every change: creations and tier changes here
+      const created = history.filter((r: any) => r.field === '(created)');
+      const tiers = history.filter((r: any) => r.field === 'tier');
+      expect([created.length, tiers.length]).toEqual([ARCHIVES, ARCHIVES * 2]);
+      expect(new Set(history.map((r: any) => r.actor_id)).size).toBeGreaterThan(0);
+      expect(history.every((r: any) => typeof r.actor_id === 'string' && r.actor_id.length > 0)).toBe(true);
     } finally {
       await handle.cleanup().catch(() => undefined);
     }

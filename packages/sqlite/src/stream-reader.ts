@@ -34,7 +34,7 @@ type ProjectableTuple = [
   data: Json,
 ];
 
-const fromProjectableTuple = (t: ProjectableTuple, metadataText: string): ProjectableEvent =>
+const fromProjectableTuple = (t: ProjectableTuple, metadataText: string | undefined): ProjectableEvent =>
   new LazyProjectableEvent(t[1], BigInt(t[2]), BigInt(t[0]), t[3], t[4], t[5], metadataText);
 
 /** What the reader's thread reads of each event to build a page: a `ProjectableTuple`'s columns, in order. */
@@ -105,13 +105,16 @@ const text = (rows) => {
   }
   return t + ']';
 };
-const metadataOf = (rows) => rows.map((r) => r[6]).join('\u0001');
+// only the types asked for (metadataOf), when the request names them; the others' places are left empty
+const metadataOf = (rows, types) =>
+  rows.map(types ? (r) => (types.has(r[3]) ? r[6] : '') : (r) => r[6]).join('\u0001');
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.close(); return; }
   try {
     if (m.rows) { parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) }); return; }
     const rows = page.all(m.params);
-    parentPort.postMessage({ id: m.id, page: text(rows), metadata: metadataOf(rows), count: rows.length });
+    const types = m.metadataOf ? new Set(m.metadataOf) : undefined;
+    parentPort.postMessage({ id: m.id, page: text(rows), metadata: metadataOf(rows, types), count: rows.length });
   } catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message), code: e && e.code }); }
 });
 `;
@@ -119,7 +122,7 @@ parentPort.on('message', (m) => {
 interface Reply {
   readonly id: number;
   readonly page?: string;
-  /** The page's events' metadata as stored, joined by U+0001. */
+  /** The page's events' metadata as stored (empty for a type not asked for), joined by U+0001. */
   readonly metadata?: string;
   /** The rows the page's text holds. */
   readonly count?: number;
@@ -130,9 +133,15 @@ interface Reply {
 
 /**
  * A page's events, or undefined when its text is not JSON or does not hold `count` well-formed events, or its
- * metadata does not split into as many (a stored value holding U+0001, which JSON never does raw).
+ * metadata does not split into as many (a stored value holding U+0001, which JSON never does raw). The
+ * metadata of a type not in `wanted` (when given) was not sent: those events have none to read.
  */
-const fromPageText = (page: string, metadata: string, count: number): ProjectableEvent[] | undefined => {
+const fromPageText = (
+  page: string,
+  metadata: string,
+  count: number,
+  wanted: ReadonlySet<string> | undefined,
+): ProjectableEvent[] | undefined => {
   let tuples: unknown;
   try {
     tuples = JSON.parse(page);
@@ -143,7 +152,7 @@ const fromPageText = (page: string, metadata: string, count: number): Projectabl
   if (count === 0) return [];
   const texts = metadata.split('\u0001');
   if (texts.length !== count) return undefined;
-  return tuples.map((t, i) => fromProjectableTuple(t, texts[i]!));
+  return tuples.map((t, i) => fromProjectableTuple(t, wanted && !wanted.has(t[3]) ? undefined : texts[i]!));
 };
 
 /**
@@ -193,14 +202,15 @@ export const streamReader = (path: string) => {
     worker.ref();
     return new Promise<Reply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker!.postMessage({ id, params: readByStreamParams(options), rows });
+      worker!.postMessage({ id, params: readByStreamParams(options), rows, metadataOf: options.metadataOf });
     });
   };
   return {
     async read(options: ReadByStreamOptions): Promise<ProjectableEvent[]> {
       const r = await request(options, false);
       if (r.rows) return r.rows.map(toRecordedEvent);
-      const events = fromPageText(r.page!, r.metadata ?? '', r.count!);
+      const wanted = options.metadataOf && new Set(options.metadataOf);
+      const events = fromPageText(r.page!, r.metadata ?? '', r.count!, wanted);
       if (events && inStreamOrder(events)) return events;
       // a page whose text did not carry its rows as they were (a stored value that is not JSON): the rows
       return (await request(options, true)).rows!.map(toRecordedEvent);

@@ -4,7 +4,10 @@ import { inMemoryKeyStorage } from './in-memory-key-store';
 import { keyStoreOn } from '../privacy/key-store';
 import { newDataKey } from '../privacy/encryption';
 
-eventStoreContract('in-memory', { open: async (clock) => inMemoryEventStore(clock) });
+eventStoreContract('in-memory', {
+  open: async (clock) => inMemoryEventStore(clock),
+  leavesUnaskedMetadataUnread: true,
+});
 
 const storage = inMemoryKeyStorage();
 const master = newDataKey();

@@ -110,6 +110,13 @@ export interface ReadByStreamOptions {
   /** Inclusive: only events at or below this global position, which must not be above `headPosition()`. */
   readonly upTo: bigint;
   readonly limit?: number;
+  /**
+   * The only event types whose metadata the caller reads (default: every type). A store may then leave the
+   * other events' metadata unread: reading it throws `MetadataNotRead`, naming the event. A rebuild asks for
+   * the types its read models declare (`Projection.readsMetadataOf`): metadata is the larger part of a
+   * typical event, and most read models never look at it.
+   */
+  readonly metadataOf?: readonly string[];
 }
 
 export interface SubscribeOptions extends Omit<ReadAllOptions, 'limit'> {

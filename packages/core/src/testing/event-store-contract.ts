@@ -12,6 +12,7 @@ import type {
 import type { Clock } from '../ports/clock';
 import { fixedClock } from '../ports/clock';
 import { verifyChain } from '../integrity/verify';
+import { MetadataNotRead } from '../ports/projectable-event';
 import { projectableOf } from './fixtures';
 
 export interface EventStoreHarness {
@@ -21,6 +22,11 @@ export interface EventStoreHarness {
   teardown?(): Promise<void>;
   /** The adapter does not offer the optional `readByStream` (its test is skipped, not passed). */
   readonly withoutReadByStream?: boolean;
+  /**
+   * `readByStream` leaves unread the metadata of the types not in `metadataOf` (the option allows it, not
+   * requires it): the suite then checks that reading such an event's metadata throws `MetadataNotRead`.
+   */
+  readonly leavesUnaskedMetadataUnread?: boolean;
 }
 
 export const anEvent = (
@@ -47,6 +53,15 @@ const ok = <A>(e: Either<unknown, A>): A => {
     );
   return e.right;
 };
+
+const withoutMetadata = ({ streamId, revision, position, type, schemaVersion, data }: ProjectableEvent) => ({
+  streamId,
+  revision,
+  position,
+  type,
+  schemaVersion,
+  data,
+});
 
 const collect = async (it: AsyncIterable<RecordedEvent>, n: number, ctrl: AbortController) => {
   const out: RecordedEvent[] = [];
@@ -245,6 +260,50 @@ export const eventStoreContract = (adapter: string, harness: EventStoreHarness):
         // a cursor inside a stream goes on with that stream's next revision
         const inside = await read({ upTo, limit: 1, after: { streamId: a, revision: 0n } });
         expect(inside.map((e) => [e.streamId, e.revision])).toEqual([[a, 1n]]);
+      },
+    );
+
+    (harness.withoutReadByStream ? it.skip : it)(
+      'reads by stream the metadata of the types asked for as appended; of the others, none or the same',
+      async () => {
+        const read = store.readByStream!.bind(store);
+        const before = await store.headPosition();
+        const a = stream();
+        const b = stream();
+        ok(await store.append(a, [anEvent('ArchiveCreated'), anEvent('ContactLogged')], 'no_stream'));
+        ok(await store.append(b, [anEvent('TierChanged'), anEvent('ArchiveUpdated')], 'no_stream'));
+        const upTo = await store.headPosition();
+        const mine = (events: readonly ProjectableEvent[]) =>
+          events.filter((e) => e.position > before && (e.streamId === a || e.streamId === b));
+        const full = mine(await read({ upTo, limit: 100_000 }));
+        const some = mine(await read({ upTo, limit: 100_000, metadataOf: ['TierChanged', 'ContactLogged'] }));
+        const none = mine(await read({ upTo, limit: 100_000, metadataOf: [] }));
+        expect(some.map((e) => e.position)).toEqual(full.map((e) => e.position));
+        expect(none.map((e) => e.position)).toEqual(full.map((e) => e.position));
+        const metadataOrThrown = (e: ProjectableEvent): unknown => {
+          try {
+            return e.metadata;
+          } catch (err) {
+            expect(err).toBeInstanceOf(MetadataNotRead);
+            expect((err as MetadataNotRead).position).toBe(e.position);
+            expect((err as MetadataNotRead).type).toBe(e.type);
+            return 'not read';
+          }
+        };
+        for (const [i, e] of some.entries()) {
+          // everything but metadata is as a full read has it
+          expect(withoutMetadata(e)).toEqual(withoutMetadata(full[i]!));
+          if (e.type === 'TierChanged' || e.type === 'ContactLogged')
+            expect(e.metadata).toEqual(full[i]!.metadata);
+          else
+            expect(metadataOrThrown(e)).toEqual(
+              harness.leavesUnaskedMetadataUnread ? 'not read' : full[i]!.metadata,
+            );
+        }
+        for (const [i, e] of none.entries())
+          expect(metadataOrThrown(e)).toEqual(
+            harness.leavesUnaskedMetadataUnread ? 'not read' : full[i]!.metadata,
+          );
       },
     );
 

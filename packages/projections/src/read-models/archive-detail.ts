@@ -46,6 +46,8 @@ export const archiveDetail = (limits: { cached?: number; held?: number } = {}): 
     tables: ['archive_detail'],
     // a row per archive
     perStream: true,
+    // no event's metadata
+    readsMetadataOf: [],
     reset: () => {
       cachesOn.sqlite.clear();
       cachesOn.postgres.clear();

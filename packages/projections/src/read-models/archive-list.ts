@@ -19,6 +19,8 @@ export const archiveList = (): Projection =>
     table: 'archive_list',
     // every row is one archive's
     perStream: true,
+    // no event's metadata
+    readsMetadataOf: [],
     key: ['archive_id'],
     async createTables(ctx) {
       const t = ctx.table('archive_list');

@@ -19,6 +19,8 @@ export const borrowingRegister = (): Projection =>
     table: 'borrowing_register',
     // every row is one archive's
     perStream: true,
+    // no event's metadata
+    readsMetadataOf: [],
     key: ['archive_id', 'borrowing_id'],
     async createTables(ctx) {
       const t = ctx.table('borrowing_register');

@@ -1,9 +1,20 @@
+import type { ArchiveEvent } from '@dossier/core';
 import { PERSONAL_FIELDS, REDACTED } from '@dossier/core';
 import type { ProjectedEvent, Projection } from '../projection';
 import { forEachEvent } from '../projection';
 import { appendRows, json, pos } from './sql';
 
-/** The changes an event makes, field by field (before → after). */
+/** The types of the events that change fields: the only ones whose metadata (actor, time, reason) is read. */
+const CHANGING: readonly ArchiveEvent['type'][] = [
+  'ArchiveCreated',
+  'ArchiveUpdated',
+  'TierChanged',
+  'CustodianChanged',
+  'SecrecyLevelChanged',
+  'ArchiveDestroyed',
+];
+
+/** The changes an event makes, field by field (before → after); none for a type not in `CHANGING`. */
 const changesOf = (e: ProjectedEvent): { field: string; before: unknown; after: unknown }[] => {
   if (e.kind !== 'archive') return [];
   const { event } = e;
@@ -46,6 +57,7 @@ export const changeHistory: Projection = {
   tables: ['change_history'],
   // rows by event, redacted per archive
   perStream: true,
+  readsMetadataOf: CHANGING,
   async createTables(ctx) {
     const t = ctx.table('change_history');
     await ctx.db.schema

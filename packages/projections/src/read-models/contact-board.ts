@@ -36,6 +36,8 @@ export const contactBoard = (): Projection =>
     table: 'contact_board',
     // every row is one archive's
     perStream: true,
+    // no event's metadata
+    readsMetadataOf: [],
     key: ['archive_id'],
     async createTables(ctx) {
       const t = ctx.table('contact_board');

@@ -9,6 +9,8 @@ export const destructionRegister: Projection = {
   tables: ['destruction_register'],
   // rows by archive
   perStream: true,
+  // no event's metadata
+  readsMetadataOf: [],
   async createTables(ctx) {
     await ctx.db.schema
       .createTable(ctx.table('destruction_register'))

@@ -19,6 +19,8 @@ export interface KeyedRowsSpec {
   readonly indexes?: readonly IndexSpec[];
   /** Every row it keys belongs to one stream, or its reducer commutes (see `Projection.perStream`). */
   readonly perStream?: boolean;
+  /** The only event types whose metadata the reducers read (see `Projection.readsMetadataOf`). */
+  readonly readsMetadataOf?: readonly string[];
   /** The keys (values of `key`, in order) of the rows an event touches. */
   touches(e: ProjectedEvent): readonly (readonly string[])[];
   /**
@@ -67,6 +69,7 @@ export const keyedRows = (spec: KeyedRowsSpec, cached = KEYED_ROWS_CACHED): Proj
     createTables: (ctx) => spec.createTables(ctx),
     ...(spec.indexes ? { indexes: spec.indexes } : {}),
     ...(spec.perStream ? { perStream: true } : {}),
+    ...(spec.readsMetadataOf ? { readsMetadataOf: spec.readsMetadataOf } : {}),
     reset: () => {
       caches.clear();
       held.clear();

@@ -10,6 +10,8 @@ export const readLog: Projection = {
   tables: ['read_log'],
   // rows by event
   perStream: true,
+  // no event's metadata
+  readsMetadataOf: [],
   async createTables(ctx) {
     const t = ctx.table('read_log');
     await ctx.db.schema

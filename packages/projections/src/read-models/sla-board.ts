@@ -11,6 +11,8 @@ export const slaBoard = (): Projection =>
     table: 'sla_board',
     // every row is one archive's
     perStream: true,
+    // no event's metadata
+    readsMetadataOf: [],
     key: ['archive_id', 'receipt_id'],
     async createTables(ctx) {
       const t = ctx.table('sla_board');

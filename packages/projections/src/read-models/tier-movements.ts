@@ -9,6 +9,8 @@ export const tierMovements: Projection = {
   tables: ['tier_movements'],
   // counts, whose sums do not depend on the order the events come in
   perStream: true,
+  // no event's metadata
+  readsMetadataOf: [],
   async createTables(ctx) {
     const t = ctx.table('tier_movements');
     await ctx.db.schema
