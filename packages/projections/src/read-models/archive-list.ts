@@ -1,5 +1,5 @@
 import type { Projection } from '../projection';
-import { keyedRows } from './keyed-rows';
+import { archiveKey, keyedRows, NO_KEYS } from './keyed-rows';
 import { pos } from './sql';
 
 const columnOfField: Record<string, string> = {
@@ -51,7 +51,7 @@ export const archiveList = (): Projection =>
       columns: [col, 'archive_id'],
     })),
     creates: (e) => e.kind === 'archive' && e.event.type === 'ArchiveCreated',
-    touches: (e) => (e.kind === 'archive' ? [[e.archiveId]] : []),
+    touches: (e) => (e.kind === 'archive' ? archiveKey(e.archiveId) : NO_KEYS),
     reduce(row, e) {
       if (e.kind !== 'archive') return row;
       const { event } = e;

@@ -1,5 +1,5 @@
 import type { Projection } from '../projection';
-import { keyedRows } from './keyed-rows';
+import { keyedRows, NO_KEYS } from './keyed-rows';
 import { bool } from './sql';
 
 const borrowingEvents = [
@@ -55,7 +55,7 @@ export const borrowingRegister = (): Projection =>
     touches: (e) =>
       e.kind === 'archive' && borrowingEvents.includes(e.event.type)
         ? [[e.archiveId, (e.event.data as { borrowingId: string }).borrowingId]]
-        : [],
+        : NO_KEYS,
     reduce(row, e) {
       if (e.kind !== 'archive') return row;
       const { event } = e;

@@ -1,7 +1,7 @@
 import { nextContactDue } from '@dossier/core';
 import type { Tier } from '@dossier/core';
 import type { Projection, ProjectionContext } from '../projection';
-import { keyedRows } from './keyed-rows';
+import { archiveKey, keyedRows, NO_KEYS } from './keyed-rows';
 import type { Row } from './sql';
 
 const withDue = (r: Row, ctx: ProjectionContext): Row => {
@@ -58,7 +58,8 @@ export const contactBoard = (): Projection =>
     creates: (e) => e.kind === 'archive' && e.event.type === 'ArchiveCreated',
     // the next dues follow from the tier and the last contacts: computed when the row is written
     finish: withDue,
-    touches: (e) => (e.kind === 'archive' && CHANGES_CONTACTS.has(e.event.type) ? [[e.archiveId]] : []),
+    touches: (e) =>
+      e.kind === 'archive' && CHANGES_CONTACTS.has(e.event.type) ? archiveKey(e.archiveId) : NO_KEYS,
     reduce(row, e) {
       if (e.kind !== 'archive') return row;
       const { event } = e;

@@ -43,6 +43,28 @@ export interface KeyedRowsSpec {
   stamp?(row: Row, last: ProjectedEvent): Row;
 }
 
+/**
+ * No rows: one list for every event that touches none (`touches` runs for every event of a rebuild, and a
+ * literal `[]` is a new array each time). Shared, so never to be changed (the type says so; a frozen array
+ * would be iterated on V8's slow path, one result object a step).
+ */
+export const NO_KEYS: readonly (readonly string[])[] = [];
+
+let lastArchive = '';
+let lastArchiveKeys: readonly (readonly string[])[] = NO_KEYS;
+
+/**
+ * The one row keyed by an archive's id alone, as `touches` answers it: the same list for the consecutive
+ * events of one archive, which a rebuild read stream by stream meets together (shared: never to be changed).
+ */
+export const archiveKey = (archiveId: string): readonly (readonly string[])[] => {
+  if (archiveId !== lastArchive) {
+    lastArchive = archiveId;
+    lastArchiveKeys = [[archiveId]];
+  }
+  return lastArchiveKeys;
+};
+
 /** A key's values as one string (a single column's value as it is). */
 const join = (values: readonly unknown[]): string =>
   values.length === 1 ? String(values[0]) : values.map(String).join('\u0000');

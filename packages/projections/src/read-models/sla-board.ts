@@ -1,6 +1,6 @@
 import { slaDeadlines } from '@dossier/core';
 import type { Projection } from '../projection';
-import { keyedRows } from './keyed-rows';
+import { keyedRows, NO_KEYS } from './keyed-rows';
 import { bool } from './sql';
 
 /** 5. SLA board: information receipts and their update deadlines (DOMAIN.md §3); the state is judged at query time. */
@@ -35,7 +35,7 @@ export const slaBoard = (): Projection =>
     indexes: [{ table: 'sla_board', name: 'open', columns: ['resolved_at', 'breach_at'] }],
     creates: (e) => e.kind === 'archive' && e.event.type === 'InformationReceived',
     touches(e) {
-      if (e.kind !== 'archive') return [];
+      if (e.kind !== 'archive') return NO_KEYS;
       const { event } = e;
       switch (event.type) {
         case 'InformationReceived':
@@ -43,9 +43,9 @@ export const slaBoard = (): Projection =>
         case 'UpdateSlaBreached':
           return [[e.archiveId, event.data.receiptId]];
         case 'ArchiveUpdated':
-          return event.data.resolves.map((id) => [e.archiveId, id]);
+          return event.data.resolves.length === 0 ? NO_KEYS : event.data.resolves.map((id) => [e.archiveId, id]);
         default:
-          return [];
+          return NO_KEYS;
       }
     },
     reduce(row, e, key, ctx) {
