@@ -43,7 +43,9 @@ export const slaBoard = (): Projection =>
         case 'UpdateSlaBreached':
           return [[e.archiveId, event.data.receiptId]];
         case 'ArchiveUpdated':
-          return event.data.resolves.length === 0 ? NO_KEYS : event.data.resolves.map((id) => [e.archiveId, id]);
+          return event.data.resolves.length === 0
+            ? NO_KEYS
+            : event.data.resolves.map((id) => [e.archiveId, id]);
         default:
           return NO_KEYS;
       }
