@@ -34,7 +34,10 @@ const PG_URL = process.env.DOSSIER_PG_URL ?? 'postgres://postgres@127.0.0.1:5432
 interface Row {
   adapter: string;
   events: number;
+  /** The raw read's rate over both of its runs, before and after the rebuild (what the ratio divides by). */
   rawPerSec: number;
+  rawBeforePerSec: number;
+  rawAfterPerSec: number;
   rebuildPerSec: number;
   peakRssMb: number;
   peakHeapMb: number;
@@ -44,8 +47,10 @@ interface Row {
   mainBusy: number;
   /** CPU seconds the main thread used during the rebuild (Linux; less moved by other load than the above). */
   mainCpu: number | undefined;
-  /** CPU seconds the main thread used for the raw read (the same measure, for a ratio less moved by load). */
+  /** CPU seconds the main thread used for a raw read (the mean of the two; a ratio less moved by load). */
   rawCpu: number | undefined;
+  /** CPU seconds of the whole process (every thread) during the rebuild. */
+  processCpu: number;
   /** CPU seconds the local PostgreSQL server used during the rebuild (PostgreSQL only). */
   serverCpu?: number | undefined;
 }
@@ -136,6 +141,63 @@ const profiler = async (label: string) => {
   };
 };
 
+interface RawRead {
+  readonly count: number;
+  readonly seconds: number;
+  readonly cpu: number | undefined;
+}
+
+/** The raw read's figures for a row: its rate over both runs (before and after the rebuild), each run's. */
+const rawFigures = (before: RawRead, after: RawRead) => ({
+  rawPerSec: (before.count + after.count) / (before.seconds + after.seconds),
+  rawBeforePerSec: before.count / before.seconds,
+  rawAfterPerSec: after.count / after.seconds,
+  rawCpu: before.cpu === undefined || after.cpu === undefined ? undefined : (before.cpu + after.cpu) / 2,
+});
+
+const timed = async (read: () => Promise<number> | number): Promise<RawRead> => {
+  const cpu0 = mainThreadCpu();
+  const t = performance.now();
+  const count = await read();
+  return { count, seconds: (performance.now() - t) / 1000, cpu: cpuSince(cpu0) };
+};
+
+/** SQLite's raw driver: an ordered read of every event and JSON.parse of its data and metadata. */
+const rawSqliteRead = (path: string): Promise<RawRead> =>
+  timed(() => {
+    const raw = new Database(path, { readonly: true });
+    try {
+      let count = 0;
+      for (const r of raw.prepare('SELECT * FROM events ORDER BY position').iterate() as Iterable<{
+        data: string;
+        metadata: string;
+      }>) {
+        JSON.parse(r.data);
+        JSON.parse(r.metadata);
+        count++;
+      }
+      return count;
+    } finally {
+      raw.close();
+    }
+  });
+
+/** PostgreSQL's raw driver: every event in position order, pages of 5,000, data and metadata parsed by pg. */
+const rawPostgresRead = (pool: Pool, schema: string): Promise<RawRead> =>
+  timed(async () => {
+    let count = 0;
+    let after = 0n;
+    for (;;) {
+      const { rows } = await pool.query<{ position: string; data: unknown; metadata: unknown }>(
+        `SELECT * FROM ${schema}.events WHERE position > $1 ORDER BY position LIMIT 5000`,
+        [after.toString()],
+      );
+      if (rows.length === 0) return count;
+      count += rows.length;
+      after = BigInt(rows.at(-1)!.position);
+    }
+  });
+
 const rebuild = async (
   store: EventStore,
   db: Kysely<any>,
@@ -181,7 +243,7 @@ const rebuild = async (
   await runner.stop();
   await writer?.close();
   await writers?.close();
-  return { seconds, cores, mainBusy, mainCpu, serverCpu, ...stopSampling() };
+  return { seconds, cores, processCpu: cores * seconds, mainBusy, mainCpu, serverCpu, ...stopSampling() };
 };
 
 const sqlite = async (): Promise<Row> => {
@@ -204,24 +266,9 @@ const sqlite = async (): Promise<Row> => {
         writeFileSync(`${kept}.key`, masterKey);
       }
     }
-    // raw driver: ordered read of the same rows and JSON.parse of data and metadata
-    const raw = new Database(path, { readonly: true });
-    const rawCpu0 = mainThreadCpu();
-    let t = performance.now();
-    let count = 0;
-    for (const r of raw.prepare('SELECT * FROM events ORDER BY position').iterate() as Iterable<{
-      data: string;
-      metadata: string;
-    }>) {
-      JSON.parse(r.data);
-      JSON.parse(r.metadata);
-      count++;
-    }
-    const rawSeconds = (performance.now() - t) / 1000;
-    const rawCpu = cpuSince(rawCpu0);
-    const n = count;
-    raw.close();
-    t = performance.now();
+    // the raw driver's read, before the rebuild and again after it (the machine's speed drifts)
+    const rawBefore = await rawSqliteRead(path);
+    const n = rawBefore.count;
     // as the main job has them: in the store's file, through a second connection (WAL, synchronous NORMAL)
     const database = new Database(path);
     database.pragma('journal_mode = WAL');
@@ -238,21 +285,34 @@ const sqlite = async (): Promise<Row> => {
     const r = await rebuild(store.events, db, 'sqlite', writer);
     await db.destroy();
     await store.close();
+    // the read-model pages out of the write-ahead log first, as they were out of it for the first read
+    const settle = new Database(path);
+    settle.pragma('wal_checkpoint(TRUNCATE)');
+    settle.close();
+    const rawAfter = await rawSqliteRead(path);
     return {
       adapter: 'sqlite',
       events: n,
-      rawPerSec: count / rawSeconds,
+      ...rawFigures(rawBefore, rawAfter),
       rebuildPerSec: n / r.seconds,
       peakRssMb: r.rssMb,
       peakHeapMb: r.heapMb,
       cores: r.cores,
+      processCpu: r.processCpu,
       mainBusy: r.mainBusy,
       mainCpu: r.mainCpu,
-      rawCpu,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+};
+
+/**
+ * The generated log as a live server keeps it: vacuumed and analyzed, as autovacuum would have done (it may be
+ * off, as on the machines here), so that neither the raw read nor the rebuild sets hint bits as it goes.
+ */
+const settleLog = async (store: { pool: Pool; schema: string }) => {
+  await store.pool.query(`vacuum (analyze) ${store.schema}.events`);
 };
 
 const postgres = async (): Promise<Row | undefined> => {
@@ -283,33 +343,23 @@ const postgres = async (): Promise<Row | undefined> => {
     source.pathname = `/${kept}`;
     const first = await openPostgresStore({ url: source.toString(), masterKey, poolSize: 16 });
     await generateHistory(first.events, first.keys, ARCHIVES, ROUNDS);
+    await settleLog(first);
     await first.close();
     writeFileSync(keyFile!, masterKey);
   }
   await admin.query(kept ? `create database ${name} template ${kept}` : `create database ${name}`);
   try {
     const store = await openPostgresStore({ url: url.toString(), masterKey, poolSize: 16 });
-    if (!kept) await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+    if (!kept) {
+      await generateHistory(store.events, store.keys, ARCHIVES, ROUNDS);
+      await settleLog(store);
+    }
     const pool = new Pool({ connectionString: url.toString(), max: 4 });
     pool.on('error', () => undefined);
-    const rawCpu0 = mainThreadCpu();
-    let t = performance.now();
-    let count = 0;
-    let after = 0n;
-    for (;;) {
-      const { rows } = await pool.query<{ position: string; data: unknown; metadata: unknown }>(
-        `SELECT * FROM ${store.schema}.events WHERE position > $1 ORDER BY position LIMIT 5000`,
-        [after.toString()],
-      );
-      if (rows.length === 0) break;
-      count += rows.length;
-      after = BigInt(rows.at(-1)!.position);
-    }
-    const rawSeconds = (performance.now() - t) / 1000;
-    const rawCpu = cpuSince(rawCpu0);
+    // the raw driver's read, before the rebuild and again after it (the machine's speed drifts)
+    const rawBefore = await rawPostgresRead(pool, store.schema);
     // positions are not dense on PostgreSQL: the events are those the raw read counted
-    const n = count;
-    t = performance.now();
+    const n = rawBefore.count;
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     // as the main job has them: commits on a thread of their own, one writer per read model
     // (BENCH_WRITER=inline: on the main thread, through the kysely pool)
@@ -323,19 +373,22 @@ const postgres = async (): Promise<Row | undefined> => {
               : {}),
           });
     const r = await rebuild(store.events, db, 'postgres', undefined, writers);
+    // the rebuild's dirty pages written out first, so that the server is as quiet as for the first read
+    await admin.query('checkpoint').catch(() => undefined);
+    const rawAfter = await rawPostgresRead(pool, store.schema);
     await db.destroy();
     await store.close();
     return {
       adapter: 'postgres',
       events: n,
-      rawPerSec: count / rawSeconds,
+      ...rawFigures(rawBefore, rawAfter),
       rebuildPerSec: n / r.seconds,
       peakRssMb: r.rssMb,
       peakHeapMb: r.heapMb,
       cores: r.cores,
+      processCpu: r.processCpu,
       mainBusy: r.mainBusy,
       mainCpu: r.mainCpu,
-      rawCpu,
       serverCpu: r.serverCpu,
     };
   } finally {
@@ -360,15 +413,16 @@ const main = async () => {
     ])
       if (r) rows.push(r);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(12);
+  const num = (n: number | undefined, width: number) => (n?.toFixed(1) ?? '-').padStart(width);
   console.log(
-    '\n| adapter  |   events | raw ordered read+parse ev/s | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy | main thread busy s | main thread CPU s | raw main CPU s | server CPU s |',
+    '\n| adapter  |   events | raw read+parse ev/s (before, after) | rebuild ev/s | ratio | peak RSS MB | peak heap MB | cores busy | process CPU s | main thread busy s | main thread CPU s | raw main CPU s | server CPU s |',
   );
   console.log(
-    '|----------|---------:|----------------------------:|-------------:|------:|------------:|-------------:|-----------:|-------------------:|------------------:|---------------:|-------------:|',
+    '|----------|---------:|------------------------------------:|-------------:|------:|------------:|-------------:|-----------:|--------------:|-------------------:|------------------:|---------------:|-------------:|',
   );
   for (const r of rows)
     console.log(
-      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${fmt(r.rawPerSec).padStart(27)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} | ${r.mainBusy.toFixed(1).padStart(18)} | ${(r.mainCpu?.toFixed(1) ?? '-').padStart(17)} | ${(r.rawCpu?.toFixed(1) ?? '-').padStart(14)} | ${(r.serverCpu?.toFixed(1) ?? '-').padStart(12)} |`,
+      `| ${r.adapter.padEnd(8)} | ${String(r.events).padStart(8)} | ${`${fmt(r.rawPerSec).trim()} (${fmt(r.rawBeforePerSec).trim()}, ${fmt(r.rawAfterPerSec).trim()})`.padStart(35)} | ${fmt(r.rebuildPerSec)} | ${(r.rebuildPerSec / r.rawPerSec).toFixed(3)} | ${r.peakRssMb.toFixed(0).padStart(11)} | ${r.peakHeapMb.toFixed(0).padStart(12)} | ${r.cores.toFixed(2).padStart(10)} | ${num(r.processCpu, 13)} | ${num(r.mainBusy, 18)} | ${num(r.mainCpu, 17)} | ${num(r.rawCpu, 14)} | ${num(r.serverCpu, 12)} |`,
     );
   if (repeat > 1)
     for (const adapter of new Set(rows.map((r) => r.adapter))) {
