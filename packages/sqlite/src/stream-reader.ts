@@ -38,8 +38,15 @@ const fromProjectableTuple = (t: ProjectableTuple, metadataText: string | undefi
   new LazyProjectableEvent(t[1], BigInt(t[2]), BigInt(t[0]), t[3], t[4], t[5], metadataText);
 
 /** What the reader's thread reads of each event to build a page: a `ProjectableTuple`'s columns, in order. */
-const READ_BY_STREAM_PAGE_SQL = readByStreamSql(
-  'position, stream_id, revision, type, schema_version, data, metadata',
+const PAGE_COLUMNS = 'position, stream_id, revision, type, schema_version, data';
+const READ_BY_STREAM_PAGE_SQL = readByStreamSql(`${PAGE_COLUMNS}, metadata`);
+
+/**
+ * The same, with the metadata of only the types in the JSON array `@types` (`ReadByStreamOptions.metadataOf`;
+ * null for the others): the thread then neither reads nor decodes the rest, most of a page's bytes.
+ */
+const READ_BY_STREAM_PAGE_SOME_SQL = readByStreamSql(
+  `${PAGE_COLUMNS}, CASE WHEN type IN (SELECT value FROM json_each(@types)) THEN metadata END`,
 );
 
 /**
@@ -80,7 +87,8 @@ export const inStreamOrder = (events: readonly ProjectableEvent[]): boolean => {
  * answered with the page as one JSON text, an array of `ProjectableTuple`s (what read models fold: not the
  * event id, the time recorded or the hashes, which only verification needs), the bigints as text (a JSON
  * number would lose digits past 2^53), the stored data as it is, and the count of its rows; and with the
- * events' metadata as stored, joined by a character no JSON text holds (U+0001), which the folding thread
+ * events' metadata as stored (of the types asked for: \`ReadByStreamOptions.metadataOf\`; an empty text for
+ * the others), joined by a character no JSON text holds (U+0001), which the folding thread
  * splits and parses an event's at a time, when a read model reads it (see `LazyProjectableEvent`).
  * Handed over as two strings, a page costs the folding thread one JSON.parse and one split: no copy of values
  * an event to take over, and no parse of data apart. The text is joined here, in JavaScript: having SQLite
@@ -95,6 +103,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { readonly: true, fileMustExist: true, timeout: 10000 });
 const page = db.prepare(workerData.pageSql).raw(true).safeIntegers(true);
+const pageSome = db.prepare(workerData.pageSomeSql).raw(true).safeIntegers(true);
 const stmt = db.prepare(workerData.sql).raw(true).safeIntegers(true);
 const text = (rows) => {
   let t = '[';
@@ -105,16 +114,16 @@ const text = (rows) => {
   }
   return t + ']';
 };
-// only the types asked for (metadataOf), when the request names them; the others' places are left empty
-const metadataOf = (rows, types) =>
-  rows.map(types ? (r) => (types.has(r[3]) ? r[6] : '') : (r) => r[6]).join('\u0001');
+// a type's metadata not asked for is null: its place is left empty
+const metadataOf = (rows) => rows.map((r) => r[6]).join('\u0001');
 parentPort.on('message', (m) => {
   if (m.close) { db.close(); parentPort.close(); return; }
   try {
     if (m.rows) { parentPort.postMessage({ id: m.id, rows: stmt.all(m.params) }); return; }
-    const rows = page.all(m.params);
-    const types = m.metadataOf ? new Set(m.metadataOf) : undefined;
-    parentPort.postMessage({ id: m.id, page: text(rows), metadata: metadataOf(rows, types), count: rows.length });
+    const rows = m.metadataOf
+      ? pageSome.all({ ...m.params, types: JSON.stringify(m.metadataOf) })
+      : page.all(m.params);
+    parentPort.postMessage({ id: m.id, page: text(rows), metadata: metadataOf(rows), count: rows.length });
   } catch (e) { parentPort.postMessage({ id: m.id, error: String(e && e.message), code: e && e.code }); }
 });
 `;
@@ -180,6 +189,7 @@ export const streamReader = (path: string) => {
         path,
         sql: READ_BY_STREAM_SQL,
         pageSql: READ_BY_STREAM_PAGE_SQL,
+        pageSomeSql: READ_BY_STREAM_PAGE_SOME_SQL,
       },
     });
     w.on('message', (r: Reply) => {

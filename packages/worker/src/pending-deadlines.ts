@@ -132,6 +132,8 @@ export const pendingDeadlines: Projection = {
   tables: [DEADLINES, ARCHIVES, TRANSACTIONS],
   // every row is one archive's, derived from its own events: a rebuild may read the log stream by stream
   perStream: true,
+  // no event's metadata
+  readsMetadataOf: [],
   async createTables(ctx) {
     const d = ctx.table(DEADLINES);
     await ctx.db.schema

@@ -17,6 +17,8 @@ export const entityIndex: Projection = {
   tables: [ENTITY_TABLE],
   // every row names its archive, and is only ever inserted: a rebuild may read the log stream by stream
   perStream: true,
+  // no event's metadata
+  readsMetadataOf: [],
   async createTables(ctx) {
     const t = ctx.table(ENTITY_TABLE);
     await ctx.db.schema
