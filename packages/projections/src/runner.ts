@@ -9,7 +9,7 @@ import type {
   SqlStatement,
   StreamCursor,
 } from '@dossier/core';
-import { WriteExpectationFailed, defaultPolicyConfig } from '@dossier/core';
+import { MetadataNotRead, WriteExpectationFailed, defaultPolicyConfig } from '@dossier/core';
 import { toProjected } from './decode';
 import { beginPass, createStreamPassTable, passEnd, passMove, readPasses } from './stream-pass-rows';
 import type { ProjectedEvent, Projection, ProjectionContext } from './projection';
@@ -131,7 +131,7 @@ export interface RunnerOptions {
  * The event types whose metadata any of these read models reads (`readsMetadataOf`), or undefined when one
  * of them may read any type's.
  */
-export const metadataTypesOf = (projections: readonly Projection[]): readonly string[] | undefined => {
+const metadataTypesOf = (projections: readonly Projection[]): readonly string[] | undefined => {
   const types = new Set<string>();
   for (const p of projections) {
     if (!p.readsMetadataOf) return undefined;
@@ -357,8 +357,13 @@ export const projectionRunner = (options: RunnerOptions) => {
       );
     } catch (err) {
       lane.recorder.take();
-      // an event the read model cannot apply stops it there; anything else (a busy or dropped database)
-      // is the infrastructure's: the lane starts again from the checkpoints
+      // an event the read model cannot apply stops it there, as does the metadata of a type it did not name
+      // (read outside `forEachEvent`); anything else (a busy or dropped database) is the infrastructure's: the
+      // lane starts again from the checkpoints
+      if (err instanceof MetadataNotRead) {
+        await stopAt(lane, i, new PoisonEvent(i.projection.name, err.position, err.type, err));
+        return undefined;
+      }
       if (!(err instanceof EventFailure)) throw err;
       await stopAt(lane, i, new PoisonEvent(i.projection.name, err.position, err.eventType, err.failure));
       return undefined;
