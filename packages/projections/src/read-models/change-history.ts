@@ -4,48 +4,44 @@ import type { ProjectedEvent, Projection } from '../projection';
 import { forEachEvent } from '../projection';
 import { appendRows, json, pos } from './sql';
 
-/** The types of the events that change fields: the only ones whose metadata (actor, time, reason) is read. */
-const CHANGING: readonly ArchiveEvent['type'][] = [
-  'ArchiveCreated',
-  'ArchiveUpdated',
-  'TierChanged',
-  'CustodianChanged',
-  'SecrecyLevelChanged',
-  'ArchiveDestroyed',
-];
+interface Change {
+  readonly field: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
 
-/** The changes an event makes, field by field (before → after); none for a type not in `CHANGING`. */
-const changesOf = (e: ProjectedEvent): { field: string; before: unknown; after: unknown }[] => {
+type EventOf<T extends ArchiveEvent['type']> = Extract<ArchiveEvent, { type: T }>;
+
+/**
+ * The changes each kind of event makes, field by field (before → after). Its keys are the only types whose
+ * metadata (actor, time, reason) the change history reads (`readsMetadataOf`), so the two cannot disagree.
+ */
+const CHANGES: { readonly [T in ArchiveEvent['type']]?: (event: EventOf<T>) => Change[] } = {
+  ArchiveCreated: ({ data }) => [
+    {
+      field: '(created)',
+      before: null,
+      after: { number: data.number, tier: data.tier, secrecyLevel: data.secrecyLevel },
+    },
+  ],
+  ArchiveUpdated: ({ data }) =>
+    data.changes.map((c) => ({ field: c.field, before: c.before, after: c.after })),
+  TierChanged: ({ data }) => [{ field: 'tier', before: data.from, after: data.to }],
+  CustodianChanged: ({ data }) => [{ field: 'custodian', before: data.from, after: data.to }],
+  SecrecyLevelChanged: ({ data }) => [{ field: 'secrecyLevel', before: data.from, after: data.to }],
+  ArchiveDestroyed: ({ data }) => [
+    {
+      field: '(destroyed)',
+      before: null,
+      after: { destructionId: data.destructionId, method: data.method },
+    },
+  ],
+};
+
+const changesOf = (e: ProjectedEvent): Change[] => {
   if (e.kind !== 'archive') return [];
-  const { event } = e;
-  switch (event.type) {
-    case 'ArchiveCreated':
-      return [
-        {
-          field: '(created)',
-          before: null,
-          after: { number: event.data.number, tier: event.data.tier, secrecyLevel: event.data.secrecyLevel },
-        },
-      ];
-    case 'ArchiveUpdated':
-      return event.data.changes.map((c) => ({ field: c.field, before: c.before, after: c.after }));
-    case 'TierChanged':
-      return [{ field: 'tier', before: event.data.from, after: event.data.to }];
-    case 'CustodianChanged':
-      return [{ field: 'custodian', before: event.data.from, after: event.data.to }];
-    case 'SecrecyLevelChanged':
-      return [{ field: 'secrecyLevel', before: event.data.from, after: event.data.to }];
-    case 'ArchiveDestroyed':
-      return [
-        {
-          field: '(destroyed)',
-          before: null,
-          after: { destructionId: event.data.destructionId, method: event.data.method },
-        },
-      ];
-    default:
-      return [];
-  }
+  const of = CHANGES[e.event.type] as ((event: ArchiveEvent) => Change[]) | undefined;
+  return of ? of(e.event) : [];
 };
 
 /** 3. Change history: per archive, every change as field-level before/after, with actor, time, reason, position. */
@@ -57,7 +53,7 @@ export const changeHistory: Projection = {
   tables: ['change_history'],
   // rows by event, redacted per archive
   perStream: true,
-  readsMetadataOf: CHANGING,
+  readsMetadataOf: Object.keys(CHANGES),
   async createTables(ctx) {
     const t = ctx.table('change_history');
     await ctx.db.schema
