@@ -232,6 +232,16 @@ export type EventOf<K extends EventType> = Extract<ArchiveEvent, { type: K }>;
 export const isEventType = (s: string): s is EventType =>
   Object.prototype.hasOwnProperty.call(eventCodecs, s);
 
+const canonicalTypes = new Map<string, EventType>(eventTypes.map((type) => [type, type]));
+
+/**
+ * The event type a stored type names, as this module's own string (undefined for an unknown type). A store
+ * hands each event's type over as a string of its own (a slice of a row); a decoded event carrying the
+ * module's string instead compares to the literals every read model and fold switches on by identity, not
+ * character by character.
+ */
+export const eventTypeOf = (s: string): EventType | undefined => canonicalTypes.get(s);
+
 /** The findings the worker appends (DOMAIN.md §2, last row). */
 export const findingTypes = [
   'UpdateSlaWarned',

@@ -5,7 +5,7 @@ import { pipe } from 'fp-ts/function';
 import type { Json } from '../ports/event-store';
 import { toJson } from '../integrity/canonical-json';
 import type { ArchiveEvent } from './archive-events';
-import { eventCodecs, isEventType } from './archive-events';
+import { eventCodecs, eventTypeOf } from './archive-events';
 import { currentVersion, upcast } from './upcasters';
 import { toValidationError } from './validation';
 
@@ -34,8 +34,9 @@ export const decodeEvent = (
   stored: { type: string; schemaVersion: number; data: Json },
   options: DecodeOptions = {},
 ): Either<DecodeError, ArchiveEvent> => {
-  const { type } = stored;
-  if (!isEventType(type)) return left({ _tag: 'DecodeError', message: `unknown event type ${type}` });
+  const type = eventTypeOf(stored.type);
+  if (type === undefined)
+    return left({ _tag: 'DecodeError', message: `unknown event type ${stored.type}` });
   // unchecked and already at the current version (nearly every event a rebuild reads): nothing to lift
   if (options.validate === false && stored.schemaVersion === currentVersion(type))
     return right({ type, data: stored.data } as ArchiveEvent);

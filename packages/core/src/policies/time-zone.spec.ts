@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import {
   addDays,
   addMonths,
+  isoOf,
   localDate,
   localTime,
   sameLocalTimeDaysLater,
@@ -44,6 +46,68 @@ describe('company time zone (DOMAIN.md §3, §4, §6: calendar days in Asia/Shan
     expect(zonedInstant('2026-11-01', '05:00', 'America/New_York').toISOString()).toBe(
       '2026-11-01T10:00:00.000Z',
     );
+  });
+
+  it('time zone: localDate and localTime read what Intl reads at any instant, on days a zone changes its offset too', () => {
+    const intl = (tz: string) =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone: tz,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      });
+    // daylight saving of an hour and of half an hour, an offset of 5:45, and none
+    const zones = [
+      'America/New_York',
+      'Europe/London',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'Asia/Shanghai',
+    ];
+    const read = (ms: number, tz: string) => {
+      const p = Object.fromEntries(
+        intl(tz)
+          .formatToParts(new Date(ms))
+          .map((x) => [x.type, x.value]),
+      );
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+    };
+    const check = (ms: number, tz: string) =>
+      expect(`${localDate(new Date(ms), tz)} ${localTime(new Date(ms), tz).slice(0, 8)}`).toBe(read(ms, tz));
+    // every quarter hour around each change of 2026 (found by bisection), then instants anywhere
+    for (const tz of zones) {
+      const offsetAt = (ms: number) =>
+        Date.parse(read(ms, tz).replace(' ', 'T') + 'Z') - Math.floor(ms / 1000) * 1000;
+      const start = Date.UTC(2026, 0, 1);
+      for (let day = 0; day < 365; day++) {
+        const a = start + day * 86_400_000;
+        const b = a + 86_400_000;
+        if (offsetAt(a) === offsetAt(b)) continue;
+        for (let t = a - 3_600_000; t <= b + 3_600_000; t += 900_000) {
+          check(t, tz);
+          check(t - 1, tz);
+        }
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }),
+        fc.constantFrom(...zones),
+        (ms, tz) => check(ms, tz),
+      ),
+    );
+  });
+
+  it('time zone: isoOf(ms) is the text of new Date(ms).toISOString(), for any instant Date holds', () => {
+    const same = (ms: number) => expect(isoOf(ms)).toBe(new Date(ms).toISOString());
+    for (const ms of [0, -1, 1.9, -1.9, 8.64e15, -8.64e15, Date.UTC(9999, 11, 31, 23, 59, 59, 999)]) same(ms);
+    fc.assert(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), same));
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }), same));
+    for (const bad of [NaN, Infinity, 8.64e15 + 1]) expect(() => isoOf(bad)).toThrow(RangeError);
   });
 
   it('time zone: localDate ∘ zonedInstant is the identity on dates', () => {

@@ -1,5 +1,5 @@
 import type { PolicyConfig } from './config';
-import { sameLocalTimesDaysLater } from './time-zone';
+import { isoOf, sameLocalTimesDaysLaterMs } from './time-zone';
 
 export type SlaState = 'on_time' | 'warned' | 'breached' | 'resolved_on_time' | 'resolved_late';
 
@@ -16,12 +16,12 @@ export interface SlaDeadlines {
  * n calendar days later is the deadline (so a DST shift, where a zone has one, does not move it).
  */
 export const slaDeadlines = (config: PolicyConfig, receivedAt: string): SlaDeadlines => {
-  const [warnAt, breachAt] = sameLocalTimesDaysLater(
+  const [warnAt, breachAt] = sameLocalTimesDaysLaterMs(
     receivedAt,
     [config.updateSla.warnAfterDays, config.updateSla.breachAfterDays],
     config.timeZone,
   );
-  return { warnAt: warnAt!.toISOString(), breachAt: breachAt!.toISOString() };
+  return { warnAt: isoOf(warnAt!), breachAt: isoOf(breachAt!) };
 };
 
 /** The deadline state of one receipt at `now` (the SLA board's column). */

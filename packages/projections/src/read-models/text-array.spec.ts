@@ -34,6 +34,22 @@ describe('rows reach PostgreSQL as one binary text[] a column (issue #4, read mo
     }
   });
 
+  it('writes a column of more than a megabyte of text the same (sized exactly, not in the scratch buffer)', () => {
+    const values = Array.from({ length: 5_000 }, (_, i) =>
+      i % 7 === 0 ? null : i % 2 ? `客户 ${i} `.repeat(20) : `a𝌆\ud800 ${i}`,
+    );
+    expect(textArray(column(values), 'c').toString('hex')).toBe(reference(values).toString('hex'));
+  });
+
+  it('answers memory of its own: a later column does not change an earlier one, whose buffer is whole', () => {
+    const first = textArray(column(['one', 'two']), 'c');
+    const copy = Buffer.from(first);
+    textArray(column(['three', 'four', 'five']), 'c');
+    expect(first).toEqual(copy);
+    expect(first.byteOffset).toBe(0);
+    expect(first.buffer.byteLength).toBe(first.byteLength);
+  });
+
   it('writes numbers, bigints and booleans as their text, objects as JSON, missing values as NULL', () => {
     const rows = column([1.5, -3, 12345678901234567890n, true, { a: [1, '档'] }, undefined, NaN, null]);
     expect(textArray(rows, 'c')).toEqual(
