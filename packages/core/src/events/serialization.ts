@@ -35,8 +35,7 @@ export const decodeEvent = (
   options: DecodeOptions = {},
 ): Either<DecodeError, ArchiveEvent> => {
   const type = eventTypeOf(stored.type);
-  if (type === undefined)
-    return left({ _tag: 'DecodeError', message: `unknown event type ${stored.type}` });
+  if (type === undefined) return left({ _tag: 'DecodeError', message: `unknown event type ${stored.type}` });
   // unchecked and already at the current version (nearly every event a rebuild reads): nothing to lift
   if (options.validate === false && stored.schemaVersion === currentVersion(type))
     return right({ type, data: stored.data } as ArchiveEvent);
