@@ -38,10 +38,13 @@ const CHANGES: { readonly [T in ArchiveEvent['type']]?: (event: EventOf<T>) => C
   ],
 };
 
-const changesOf = (e: ProjectedEvent): Change[] => {
-  if (e.kind !== 'archive') return [];
+/** No changes: one list for every event that makes none (most of a log's events). */
+const NONE: readonly Change[] = [];
+
+const changesOf = (e: ProjectedEvent): readonly Change[] => {
+  if (e.kind !== 'archive') return NONE;
   const of = CHANGES[e.event.type] as ((event: ArchiveEvent) => Change[]) | undefined;
-  return of ? of(e.event) : [];
+  return of ? of(e.event) : NONE;
 };
 
 /** 3. Change history: per archive, every change as field-level before/after, with actor, time, reason, position. */
@@ -79,25 +82,31 @@ export const changeHistory: Projection = {
     { table: 'change_history', name: 'actor', columns: ['actor_id', 'at'] },
   ],
   async applyBatch(ctx, events) {
-    const rows = forEachEvent(events, (e) => {
+    const rows: Record<string, unknown>[] = [];
+    forEachEvent(events, (e) => {
       const changes = changesOf(e);
-      if (changes.length === 0) return [];
+      if (changes.length === 0) return;
       const m = e.recorded.metadata;
-      return changes.map((c, seq) => ({
-        position: pos(e.recorded.position),
-        seq,
-        archive_id: e.archiveId,
-        revision: pos(e.recorded.revision),
-        event_type: e.recorded.type,
-        field: c.field,
-        before: json(c.before),
-        after: json(c.after),
-        actor_id: m.actor.id,
-        actor_role: m.actor.role,
-        at: m.occurredAt,
-        reason: m.reason ?? null,
-      }));
-    }).flat();
+      const position = pos(e.recorded.position);
+      const revision = pos(e.recorded.revision);
+      for (let seq = 0; seq < changes.length; seq++) {
+        const c = changes[seq]!;
+        rows.push({
+          position,
+          seq,
+          archive_id: e.archiveId,
+          revision,
+          event_type: e.recorded.type,
+          field: c.field,
+          before: json(c.before),
+          after: json(c.after),
+          actor_id: m.actor.id,
+          actor_role: m.actor.role,
+          at: m.occurredAt,
+          reason: m.reason ?? null,
+        });
+      }
+    });
     await appendRows(ctx, 'change_history', ['archive_id', 'revision', 'seq'], rows);
     // 销毁 reaches the history too: the sealed personal values go, the fact of the change stays
     const destroyed = events.flatMap((e) =>
