@@ -398,3 +398,36 @@ describe.each([
     }
   }, 60_000);
 });
+
+describe('each read model names the event types whose metadata it reads (issue #4, read models; DOMAIN.md §2)', () => {
+  // in a pass of several, a type one of them names is read for all: alone, each reads only what it names, and
+  // the in-memory store leaves every other type's metadata unread (reading it throws MetadataNotRead)
+  it.each(allReadModels().map((p) => [p.name]))(
+    '%s, rebuilt alone, reads no metadata it did not name',
+    async (name) => {
+      const handle = sqliteKysely();
+      try {
+        const { store } = await history();
+        const projection = allReadModels().find((p) => p.name === name)!;
+        const runner = projectionRunner({
+          store,
+          db: handle.db,
+          dialect: 'sqlite',
+          projections: [projection],
+        });
+        await runner.start();
+        // a read model that stopped is waited for no longer than this
+        const reached = await runner.waitFor(await store.headPosition(), 2_000);
+        const status = await runner.status();
+        await runner.stop();
+        // a read of metadata it did not name would have stopped it there, the error saying so
+        expect(status.map((s) => s.error ?? 'no error')).toEqual(['no error']);
+        expect(status[0]?.state).not.toBe('failed');
+        expect(reached).toBe(true);
+      } finally {
+        await handle.db.destroy();
+        await handle.cleanup();
+      }
+    },
+  );
+});
