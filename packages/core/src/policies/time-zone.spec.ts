@@ -78,7 +78,8 @@ describe('company time zone (DOMAIN.md §3, §4, §6: calendar days in Asia/Shan
     };
     const check = (ms: number, tz: string) =>
       expect(`${localDate(new Date(ms), tz)} ${localTime(new Date(ms), tz).slice(0, 8)}`).toBe(read(ms, tz));
-    // every quarter hour (and the millisecond before it) of each day of 2026 whose offset changes, then instants anywhere
+    // every quarter hour (and the millisecond before it) of each day of 2026 whose offset changes, then
+    // instants anywhere
     for (const tz of zones) {
       const offsetAt = (ms: number) =>
         Date.parse(read(ms, tz).replace(' ', 'T') + 'Z') - Math.floor(ms / 1000) * 1000;
